@@ -1,0 +1,56 @@
+// Index mapping of OpenTelemetry's base-2 exponential histogram (base = 2^(2^-scale)): bucket `index`
+// holds values in (base^index, base^(index+1)]. Same arithmetic as the OTel SDK so an OTLP export is lossless.
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const HI = LITTLE_ENDIAN ? 1 : 0;
+const LO = LITTLE_ENDIAN ? 0 : 1;
+
+/** Smallest normal double: below it (subnormals) values go to the zero bucket. */
+export const MIN_NORMAL = 2.2250738585072014e-308;
+
+/** Bucket index of a positive, normal, finite value at `scale`. */
+export function mapToIndex(value: number, scale: number): number {
+  f64[0] = value;
+  const hi = u32[HI]!;
+  const exp = ((hi >>> 20) & 0x7ff) - 1023;
+  const exactPowerOfTwo = (hi & 0xfffff) === 0 && u32[LO] === 0;
+  if (scale <= 0) {
+    // base is 2^(2^-scale): the index is the binary exponent shifted; exact powers of two belong below.
+    return (exactPowerOfTwo ? exp - 1 : exp) >> -scale;
+  }
+  if (exactPowerOfTwo) return (exp << scale) - 1;
+  return Math.floor(Math.log(value) * scaleFactor(scale));
+}
+
+const factors: number[] = [];
+function scaleFactor(scale: number): number {
+  let f = factors[scale];
+  if (f === undefined) {
+    f = Math.LOG2E * 2 ** scale;
+    factors[scale] = f;
+  }
+  return f;
+}
+
+/** Lower boundary (exclusive) of bucket `index` at `scale`: base^index. */
+export function lowerBoundary(index: number, scale: number): number {
+  return scale <= 0 ? 2 ** (index * 2 ** -scale) : 2 ** (index / 2 ** scale);
+}
+
+/**
+ * The point estimate of a bucket that minimises the worst relative error: the harmonic mean of its
+ * boundaries, 2LU/(L+U), whose error is at most (base-1)/(base+1) (0.54% at scale 6).
+ */
+export function bucketEstimate(index: number, scale: number): number {
+  const lo = lowerBoundary(index, scale);
+  const hi = lowerBoundary(index + 1, scale);
+  return (2 * lo * hi) / (lo + hi);
+}
+
+/** Worst relative error of a quantile at `scale`. */
+export function relativeErrorAt(scale: number): number {
+  const base = 2 ** (2 ** -scale);
+  return (base - 1) / (base + 1);
+}

@@ -1,0 +1,18 @@
+import type { Budget } from '../budgets/budget.js';
+import type { Attributes, Operator } from '../schema/index.js';
+
+/** The assertions `@perf/core/vitest` and `@perf/core/jest` add to expect(). */
+export interface PerfMatchers<R = unknown> {
+  /** Every budget (the report's, or the given ones) passes; no-data fails. */
+  toMeetBudgets(budgets?: Budget[]): R;
+  /** No finding at all, or none of a rule (or rule prefix such as 'db'). */
+  toHaveNoFindings(rule?: string): R;
+  /** e.g. toHavePercentile('http.server.request.duration', 'p95', '<', '200ms'). */
+  toHavePercentile(
+    metric: string,
+    statistic: string,
+    operator: Operator,
+    threshold: string | number,
+    where?: Attributes,
+  ): R;
+}

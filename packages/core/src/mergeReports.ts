@@ -1,0 +1,18 @@
+import { createAudit } from './audit/audit.js';
+import type { Budget } from './budgets/budget.js';
+import type { AuditReport } from './schema/index.js';
+
+/**
+ * Merges reports from many processes, shards or runs into one: histograms merge bucket by bucket, so fleet
+ * percentiles are exact (never averaged), and each run's p50/p95 are kept for the diff's noise guard.
+ */
+export function mergeReports(reports: AuditReport[], options: { budgets?: Budget[] } = {}): AuditReport {
+  const first = reports[0];
+  if (!first) throw new Error('mergeReports needs at least one report');
+  const audit = createAudit({
+    subject: first.subject,
+    ...(options.budgets ? { budgets: options.budgets } : {}),
+  });
+  for (const r of reports) audit.ingest(r, { extendWindow: true, keepRuns: reports.length > 1 });
+  return audit.report();
+}

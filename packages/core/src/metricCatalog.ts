@@ -1,0 +1,237 @@
+import type { Area, MetricKind } from './schema/index.js';
+
+/** What the report needs to know about a metric name: its area, unit and kind. */
+export interface MetricInfo {
+  area: Area;
+  unit: string;
+  kind: MetricKind;
+  description: string;
+}
+
+/**
+ * The well-known metrics every perf-audit package writes. Names follow OpenTelemetry semantic conventions
+ * where one exists (time stays in milliseconds in the report; the OTel bridge converts to seconds).
+ */
+export const METRICS = {
+  // backend: HTTP (@perf/node)
+  'http.server.request.duration': {
+    area: 'backend',
+    unit: 'ms',
+    kind: 'histogram',
+    description: 'Server request latency per method, route template and status class.',
+  },
+  'http.server.requests': {
+    area: 'backend',
+    unit: '{request}',
+    kind: 'counter',
+    description: 'Requests handled.',
+  },
+  'http.server.error_rate': {
+    area: 'backend',
+    unit: '1',
+    kind: 'gauge',
+    description: 'Share of requests answered with the status class in the attributes (4xx or 5xx).',
+  },
+  'http.server.throughput': {
+    area: 'backend',
+    unit: '/s',
+    kind: 'gauge',
+    description: 'Requests per second over the window.',
+  },
+  'http.server.response.body.size': {
+    area: 'backend',
+    unit: 'B',
+    kind: 'histogram',
+    description: 'Response body bytes.',
+  },
+  // backend: runtime (@perf/node)
+  'nodejs.eventloop.delay': {
+    area: 'backend',
+    unit: 'ms',
+    kind: 'histogram',
+    description: 'Event-loop delay, monitor resolution subtracted.',
+  },
+  'nodejs.eventloop.utilization': {
+    area: 'backend',
+    unit: '1',
+    kind: 'gauge',
+    description: 'Event-loop utilization per window.',
+  },
+  'v8js.gc.duration': {
+    area: 'backend',
+    unit: 'ms',
+    kind: 'histogram',
+    description: 'GC pause per kind (minor, major, incremental, weakcb).',
+  },
+  'v8js.gc.time_per_second': {
+    area: 'backend',
+    unit: 'ms',
+    kind: 'gauge',
+    description: 'GC pause time per wall-clock second.',
+  },
+  'v8js.memory.heap.used': { area: 'backend', unit: 'B', kind: 'gauge', description: 'V8 heap used.' },
+  'v8js.memory.heap.limit': { area: 'backend', unit: 'B', kind: 'gauge', description: 'V8 heap_size_limit.' },
+  'process.memory.usage': { area: 'backend', unit: 'B', kind: 'gauge', description: 'Resident set size.' },
+  'process.memory.utilization': {
+    area: 'backend',
+    unit: '1',
+    kind: 'gauge',
+    description: 'RSS over the memory limit named in runtime.memoryLimitSource.',
+  },
+  'process.cpu.utilization': {
+    area: 'backend',
+    unit: '1',
+    kind: 'gauge',
+    description: 'Process CPU over the available CPU (cgroup quota or cores), per window.',
+  },
+  'cache.hit_rate': {
+    area: 'backend',
+    unit: '1',
+    kind: 'gauge',
+    description: 'Cache hits over lookups, per cache.',
+  },
+  'cache.requests': {
+    area: 'backend',
+    unit: '{request}',
+    kind: 'counter',
+    description: 'Cache lookups per cache and result (hit, miss).',
+  },
+  // database (@perf/db)
+  'db.client.operation.duration': {
+    area: 'database',
+    unit: 'ms',
+    kind: 'histogram',
+    description: 'Query time per fingerprint, operation and table.',
+  },
+  'db.client.connection.wait_time': {
+    area: 'database',
+    unit: 'ms',
+    kind: 'histogram',
+    description: 'Time waiting to acquire a pool connection.',
+  },
+  'db.client.response.returned_rows': {
+    area: 'database',
+    unit: '{row}',
+    kind: 'histogram',
+    description: 'Rows returned per query.',
+  },
+  'db.client.transaction.duration': {
+    area: 'database',
+    unit: 'ms',
+    kind: 'histogram',
+    description: 'Transaction duration.',
+  },
+  'db.client.errors': { area: 'database', unit: '{error}', kind: 'counter', description: 'Failed queries.' },
+  // frontend (@perf/react)
+  'webvitals.lcp': {
+    area: 'frontend',
+    unit: 'ms',
+    kind: 'histogram',
+    description: 'Largest Contentful Paint.',
+  },
+  'webvitals.fcp': {
+    area: 'frontend',
+    unit: 'ms',
+    kind: 'histogram',
+    description: 'First Contentful Paint.',
+  },
+  'webvitals.inp': {
+    area: 'frontend',
+    unit: 'ms',
+    kind: 'histogram',
+    description: 'Interaction to Next Paint (replaces FID).',
+  },
+  'webvitals.cls': {
+    area: 'frontend',
+    unit: '1',
+    kind: 'histogram',
+    description: 'Cumulative Layout Shift.',
+  },
+  'webvitals.ttfb': { area: 'frontend', unit: 'ms', kind: 'histogram', description: 'Time to First Byte.' },
+  'frontend.tbt': {
+    area: 'frontend',
+    unit: 'ms',
+    kind: 'histogram',
+    description: 'Total Blocking Time from long tasks.',
+  },
+  'frontend.tti': {
+    area: 'frontend',
+    unit: 'ms',
+    kind: 'histogram',
+    description: 'Time to Interactive estimate (reported next to TBT).',
+  },
+  'frontend.bundle.size': {
+    area: 'frontend',
+    unit: 'B',
+    kind: 'gauge',
+    description: 'Built JS/CSS size per entry and compression.',
+  },
+  'frontend.lighthouse.score': {
+    area: 'frontend',
+    unit: '1',
+    kind: 'gauge',
+    description: 'Lighthouse-style performance score (0-100).',
+  },
+  'react.render.duration': {
+    area: 'frontend',
+    unit: 'ms',
+    kind: 'histogram',
+    description: 'Render duration per component and phase.',
+  },
+  'react.render.count': {
+    area: 'frontend',
+    unit: '{render}',
+    kind: 'counter',
+    description: 'Renders per component and phase.',
+  },
+  // ml (@perf/ml)
+  'ml.job.duration': {
+    area: 'ml',
+    unit: 'ms',
+    kind: 'histogram',
+    description: 'Job wall time per job and kind.',
+  },
+  'ml.job.phase.duration': {
+    area: 'ml',
+    unit: 'ms',
+    kind: 'histogram',
+    description: 'Phase wall time per job and phase.',
+  },
+  'ml.job.memory.peak': {
+    area: 'ml',
+    unit: 'B',
+    kind: 'gauge',
+    description: 'Peak memory of the job (process tree).',
+  },
+  'ml.batch.throughput': { area: 'ml', unit: '/h', kind: 'gauge', description: 'Batch items per hour.' },
+  'ml.batch.item.duration': {
+    area: 'ml',
+    unit: 'ms',
+    kind: 'histogram',
+    description: 'Latency per batch item.',
+  },
+} as const satisfies Record<string, MetricInfo>;
+
+export type KnownMetricName = keyof typeof METRICS;
+
+const PREFIX_AREAS: [string, Area][] = [
+  ['db.', 'database'],
+  ['ml.', 'ml'],
+  ['webvitals.', 'frontend'],
+  ['frontend.', 'frontend'],
+  ['react.', 'frontend'],
+  ['browser.', 'frontend'],
+];
+
+/** Area of a metric name: the catalog's, else by prefix, else backend. */
+export function areaOf(name: string): Area {
+  const known = (METRICS as Record<string, MetricInfo>)[name];
+  if (known) return known.area;
+  for (const [prefix, area] of PREFIX_AREAS) if (name.startsWith(prefix)) return area;
+  return 'backend';
+}
+
+/** Catalog entry for a name, if it is a well-known metric. */
+export function metricInfo(name: string): MetricInfo | undefined {
+  return (METRICS as Record<string, MetricInfo>)[name];
+}

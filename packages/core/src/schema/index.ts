@@ -1,0 +1,6 @@
+export * from './budgetResult.js';
+export * from './common.js';
+export * from './finding.js';
+export * from './metric.js';
+export * from './parseReport.js';
+export * from './report.js';
