@@ -58,5 +58,10 @@ export {
   type Reporter,
   registerReporter,
 } from './reporters/index.js';
+export {
+  currentRequestContext,
+  type RequestContext,
+  registerRequestContextProvider,
+} from './requestContext.js';
 export * from './schema/index.js';
 export { statusOf, summarize } from './summary.js';
