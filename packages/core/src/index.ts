@@ -1,3 +1,4 @@
+export { applyBudgets } from './applyBudgets.js';
 export {
   type Audit,
   type AuditLimits,
@@ -28,6 +29,7 @@ export {
 } from './budgets/parse.js';
 export { allSeedBudgets, seedBudgets } from './budgets/seed.js';
 export { convert, type UnitInfo, unitInfo } from './budgets/units.js';
+export { type DiffOptions, diffReports, type MetricChange, type ReportDiff } from './diffReports.js';
 export {
   DEFAULT_MAX_BUCKETS,
   DEFAULT_MAX_SCALE,
