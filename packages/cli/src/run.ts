@@ -10,7 +10,7 @@ export const USAGE = `perf-audit <command> [options]
 
 Commands:
   check  <report.json> [--budgets file]                 exit 0 when every budget passes, 1 when one fails
-  report <report.json> [--format console|md|json] [--budgets file] [-o file]
+  report <report.json> [--format console|md|json|html] [--budgets file] [-o file]
   merge  <a.json> <b.json> ... [-o merged.json] [--budgets file]   exact histogram merge
   diff   <base.json> <head.json> [--threshold 5%] [--fail-on 10%]  p50/p95 change with a noise guard
 

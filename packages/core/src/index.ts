@@ -54,6 +54,7 @@ export { formatAttributes, formatValue } from './report/format.js';
 export {
   consoleReporter,
   getReporter,
+  htmlReporter,
   jsonReporter,
   markdownReporter,
   type RenderOptions,

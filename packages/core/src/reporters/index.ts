@@ -1,4 +1,5 @@
 import { consoleReporter } from './console.js';
+import { htmlReporter } from './html/html.js';
 import { jsonReporter } from './json.js';
 import { markdownReporter } from './markdown.js';
 import type { Reporter } from './reporter.js';
@@ -8,6 +9,7 @@ const registry = new Map<string, Reporter>([
   ['md', markdownReporter],
   ['markdown', markdownReporter],
   ['console', consoleReporter],
+  ['html', htmlReporter],
 ]);
 
 /** Makes a reporter (the HTML one, a team's own) available by name to `getReporter` and the CLI. */
@@ -24,4 +26,4 @@ export function getReporter(name: string): Reporter {
 }
 
 export type { RenderOptions, Reporter } from './reporter.js';
-export { consoleReporter, jsonReporter, markdownReporter };
+export { consoleReporter, htmlReporter, jsonReporter, markdownReporter };
