@@ -1,0 +1,43 @@
+/** Explains a SELECT on PostgreSQL and returns index advice (exposed for custom advisors and tests). */
+
+/** Which SQL flavour and `db.system.name` a knex client has. */
+export { dialectOf } from './dialect.js';
+/** Query-count assertions for tests: expectQueries(knex, fn).toBeAtMost(n) and friends. */
+export { type ExpectQueriesOptions, expectQueries, QueryExpectation } from './expectQueries.js';
+/** Explains a SELECT on MySQL or MariaDB and returns index advice. */
+export { createMysqlAdvisor } from './explain/mysql.js';
+export { createPostgresAdvisor, toKnexPlaceholders } from './explain/postgres.js';
+/** Columns a filter condition tests, and the CREATE INDEX suggestion built from them. */
+export {
+  aliasesOf,
+  type PredicateColumn,
+  predicateColumns,
+  suggestIndex,
+  whereClause,
+} from './explain/predicates.js';
+/** Explains a SELECT on SQLite and returns index advice. */
+export { createSqliteAdvisor } from './explain/sqlite.js';
+/** Types shared by the EXPLAIN advisors. */
+export type {
+  DialectAdvisor,
+  ExplainDb,
+  ExplainJob,
+  ExplainSettings,
+  IndexAdvice,
+  RawQuery,
+} from './explain/types.js';
+/** SQL normalization and fingerprints. */
+export {
+  FingerprintCache,
+  fingerprintSql,
+  hashText,
+  normalizeSql,
+  type SqlDialect,
+  type SqlShape,
+} from './fingerprint.js';
+/** The knex plugin. */
+export { type KnexPerf, knexPerf } from './knexPerf.js';
+/** Matchers for expect.extend(dbMatchers). */
+export { type DbMatchers, dbMatchers } from './matchers.js';
+/** Options of knexPerf and what onQuery receives. */
+export type { ExplainOptions, KnexPerfOptions, QueryRecord } from './options.js';

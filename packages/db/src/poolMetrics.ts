@@ -1,0 +1,277 @@
+import type { Audit, GaugeHandle, HistogramHandle } from '@perf/core';
+import { appFrames } from './callSite.js';
+import type { ResolvedOptions } from './options.js';
+import type { TransactionTracker } from './transactions.js';
+
+/** The part of a tarn Pool (knex.client.pool) the monitor uses. */
+export interface PoolLike {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  removeListener(event: string, listener: (...args: never[]) => void): unknown;
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  max: number;
+}
+
+/** Who asked for a connection, read from the async context at the acquire request. */
+export interface AcquireContext {
+  /** The plugin's own EXPLAIN: not counted. */
+  internal: boolean;
+  /** Inside a knex.transaction() callback, yet asking the pool (so not using the transaction's connection). */
+  inTransaction: boolean;
+  scopeName: string | undefined;
+  site: Error | undefined;
+}
+
+interface PendingAcquire {
+  t: number;
+  internal: boolean;
+  inTransaction: boolean;
+}
+
+/** Gauges are sampled at most this often on the hot path (always on contention, timeouts and reports). */
+const SAMPLE_EVERY_MS = 1;
+
+const MAX_PENDING = 10_000;
+const OPTS = { area: 'database' as const };
+
+/** What the monitor needs from the plugin. */
+export interface PoolDeps {
+  audit: Audit;
+  system: string;
+  options: ResolvedOptions;
+  tx: TransactionTracker;
+  now(): number;
+  /** Whether the current async context is the plugin's own (EXPLAIN) or inside a transaction callback. */
+  marks(): { internal: boolean; inTransaction: boolean };
+  /** The requester's context in full; read only when an acquire fails (tarn calls back in its context). */
+  context(): AcquireContext;
+}
+
+/**
+ * Pool metrics from tarn's events. knex's query events start after a connection is acquired, so the wait
+ * for one is measured here, from acquireRequest to acquireSuccess/acquireFail, paired by tarn's eventId.
+ */
+export class PoolMonitor {
+  private pool: PoolLike | undefined;
+  private readonly pending = new Map<number, PendingAcquire>();
+  private readonly inUse = new WeakMap<object, number>();
+  private readonly wait: HistogramHandle;
+  private readonly use: HistogramHandle;
+  private readonly used: GaugeHandle;
+  private readonly idle: GaugeHandle;
+  private readonly waiting: GaugeHandle;
+  private readonly max: GaugeHandle;
+  private readonly timeouts: { add(n?: number): void };
+  private readonly listeners: [string, (...args: never[]) => void][];
+  private lastSample = Number.NEGATIVE_INFINITY;
+  evicted = 0;
+
+  constructor(private readonly deps: PoolDeps) {
+    const { audit, system } = deps;
+    const pool = { 'db.system.name': system, 'db.client.connection.pool.name': system };
+    this.wait = audit.histogram('db.client.connection.wait_time', pool);
+    this.use = audit.histogram('db.client.connection.use_time', pool, {
+      ...OPTS,
+      unit: 'ms',
+      description: 'Time a connection is held between acquire and release.',
+    });
+    const count = { ...OPTS, unit: '{connection}', description: 'Pool connections per state (used, idle).' };
+    this.used = audit.gauge(
+      'db.client.connection.count',
+      { ...pool, 'db.client.connection.state': 'used' },
+      count,
+    );
+    this.idle = audit.gauge(
+      'db.client.connection.count',
+      { ...pool, 'db.client.connection.state': 'idle' },
+      count,
+    );
+    this.waiting = audit.gauge('db.client.connection.pending_requests', pool, {
+      ...OPTS,
+      unit: '{request}',
+      description: 'Acquire requests waiting for a connection.',
+    });
+    this.max = audit.gauge('db.client.connection.max', pool, {
+      ...OPTS,
+      unit: '{connection}',
+      description: 'Maximum connections the pool allows.',
+    });
+    this.timeouts = audit.counter('db.client.connection.timeouts', pool, {
+      ...OPTS,
+      unit: '{timeout}',
+      description: 'Acquire requests that timed out.',
+    });
+    this.listeners = [
+      ['acquireRequest', (id: number) => this.onRequest(id)],
+      ['acquireSuccess', (id: number, resource: object) => this.onSuccess(id, resource)],
+      ['acquireFail', (id: number, err: Error) => this.onFail(id, err)],
+      ['release', (resource: object) => this.onRelease(resource)],
+    ];
+  }
+
+  /** Starts listening to `pool` (again, when knex replaced its pool); a no-op for the same pool. */
+  attach(pool: PoolLike | undefined): void {
+    if (pool === this.pool) return;
+    this.detach();
+    if (!pool || typeof pool.on !== 'function') return;
+    this.pool = pool;
+    for (const [event, fn] of this.listeners) pool.on(event, fn);
+    this.sample();
+  }
+
+  /** Removes every listener. */
+  detach(): void {
+    const pool = this.pool;
+    if (!pool) return;
+    for (const [event, fn] of this.listeners) pool.removeListener(event, fn);
+    this.pool = undefined;
+    this.pending.clear();
+  }
+
+  /** Sets the gauges from the pool's current state. */
+  sample(): void {
+    const pool = this.pool;
+    if (!pool) return;
+    this.lastSample = this.deps.now();
+    this.used.set(pool.numUsed());
+    this.idle.set(pool.numFree());
+    this.waiting.set(pool.numPendingAcquires());
+    this.max.set(pool.max);
+  }
+
+  /** Drops pending acquires older than `maxAgeMs` (a pool destroyed mid-wait never answers them). */
+  sweep(now: number, maxAgeMs: number): void {
+    for (const [id, p] of this.pending) {
+      if (now - p.t <= maxAgeMs) break;
+      this.pending.delete(id);
+      this.evicted++;
+    }
+  }
+
+  /** Samples unless a sample was taken within SAMPLE_EVERY_MS, or always when requests are waiting. */
+  private maybeSample(now: number): void {
+    const pool = this.pool;
+    if (!pool) return;
+    if (now - this.lastSample >= SAMPLE_EVERY_MS || pool.numPendingAcquires() > 0) this.sample();
+  }
+
+  private onRequest(id: number): void {
+    try {
+      const { internal, inTransaction } = this.deps.marks();
+      if (this.pending.size >= MAX_PENDING) {
+        const [oldest] = this.pending.keys();
+        if (oldest !== undefined) this.pending.delete(oldest);
+        this.evicted++;
+      }
+      const now = this.deps.now();
+      this.pending.set(id, { t: now, internal, inTransaction });
+      if (!internal) this.maybeSample(now);
+    } catch (err) {
+      this.fault(err);
+    }
+  }
+
+  private onSuccess(id: number, resource: object): void {
+    try {
+      const p = this.pending.get(id);
+      if (!p) return;
+      this.pending.delete(id);
+      if (p.internal) return;
+      const now = this.deps.now();
+      this.wait.record(now - p.t);
+      if (resource && typeof resource === 'object') this.inUse.set(resource, now);
+      this.maybeSample(now);
+    } catch (err) {
+      this.fault(err);
+    }
+  }
+
+  private onRelease(resource: object): void {
+    try {
+      if (!resource || typeof resource !== 'object') return;
+      const t = this.inUse.get(resource);
+      if (t === undefined) return;
+      this.inUse.delete(resource);
+      const now = this.deps.now();
+      this.use.record(now - t);
+      // tarn fires release before it moves the connection back to free: sample after it has.
+      if (now - this.lastSample >= SAMPLE_EVERY_MS) queueMicrotask(() => this.sample());
+    } catch (err) {
+      this.fault(err);
+    }
+  }
+
+  private fault(err: unknown): void {
+    this.deps.audit.safely('@perf/db', () => {
+      throw err;
+    });
+  }
+
+  private onFail(id: number, err: Error): void {
+    this.deps.audit.safely('@perf/db', () => {
+      const p = this.pending.get(id);
+      this.pending.delete(id);
+      if (!p || p.internal) return;
+      const waited = this.deps.now() - p.t;
+      this.wait.record(waited);
+      this.sample();
+      // tarn's TimeoutError does not set `name`: recognise it by class name (the acquire timeout is its only use).
+      const timedOut = err?.name === 'TimeoutError' || err?.constructor?.name === 'TimeoutError';
+      if (!timedOut) return;
+      this.timeouts.add();
+      this.reportExhausted({ ...this.deps.context(), inTransaction: p.inTransaction }, waited);
+    });
+  }
+
+  private reportExhausted(ctx: AcquireContext, waited: number): void {
+    const pool = this.pool;
+    if (!pool) return;
+    const { audit, system, tx, options } = this.deps;
+    const used = pool.numUsed();
+    const heldByTx = tx.holdsAll(used) && used >= pool.max;
+    const deadlock = ctx.inTransaction || heldByTx;
+    const frames = appFrames(ctx.site);
+    if (options.suppressCallSites.some((s) => frames.some((f) => f.includes(s)))) return;
+    const where = frames[0] ?? ctx.scopeName ?? 'unknown caller';
+    const details = {
+      poolMax: pool.max,
+      used,
+      idle: pool.numFree(),
+      pending: pool.numPendingAcquires(),
+      openTransactions: tx.openCount,
+      waitedMs: Math.round(waited),
+      requesterInTransaction: ctx.inTransaction,
+      deadlock,
+      callSite: frames[0] ?? null,
+    };
+    audit.finding({
+      rule: 'db.pool-exhausted',
+      key: deadlock ? `deadlock ${where}` : `timeout ${ctx.scopeName ?? ''}`.trim(),
+      area: 'database',
+      severity: 'critical',
+      title: deadlock
+        ? ctx.inTransaction
+          ? `Pool deadlock: a query outside its transaction waited for a connection (${where})`
+          : `Pool deadlock: all ${pool.max} connections are held by open transactions`
+        : `Connection pool exhausted: acquire timed out after ${Math.round(waited)} ms`,
+      message: deadlock
+        ? 'Code inside a transaction ran a query on the global knex instead of the transaction, so it needs a second ' +
+          'connection while the transaction holds one; when transactions hold every connection, neither can finish ' +
+          'and the acquire times out.'
+        : `All ${pool.max} connections stayed in use (${details.pending} requests waiting) until the acquire timeout.`,
+      evidence: {
+        metrics: [{ name: 'db.client.connection.wait_time', value: Math.round(waited), unit: 'ms' }],
+        ...(frames.length ? { stack: frames } : {}),
+        attributes: { 'db.system.name': system },
+        details,
+      },
+      recommendation: deadlock
+        ? 'Run every statement of a transaction on the transaction object (trx(...) or .transacting(trx)), never on the ' +
+          'global knex inside it, and keep pool.max above the number of concurrent transactions.'
+        : 'Find what holds connections (long queries, long transactions, unconsumed streams), shorten it, or raise ' +
+          "pool.max within the database's max_connections; watch db.client.connection.wait_time.",
+      how: { method: 'exact', source: 'tarn pool events (acquireRequest/acquireFail)' },
+    });
+  }
+}

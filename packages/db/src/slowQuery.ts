@@ -1,0 +1,101 @@
+import { type Audit, Histogram, type HistogramHandle } from '@perf/core';
+import { appFrames } from './callSite.js';
+import type { SqlShape } from './fingerprint.js';
+import { suppressed } from './nPlusOne.js';
+import type { ResolvedOptions } from './options.js';
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/** The fingerprint's p95 and count so far, when the audit's handle is a core Histogram (it is). */
+function statsOf(handle: HistogramHandle): { p95: number; count: number } | undefined {
+  return handle instanceof Histogram ? { p95: handle.quantile(0.95), count: handle.count } : undefined;
+}
+
+/** 'db.slow-query': one execution over slowQueryMs, with the fingerprint's p95 for context. */
+export function reportSlowQuery(
+  audit: Audit,
+  options: ResolvedOptions,
+  system: string,
+  shape: SqlShape,
+  ms: number,
+  duration: HistogramHandle,
+  site: Error | undefined,
+): void {
+  const frames = appFrames(site);
+  if (suppressed(options, [shape.fingerprint], frames)) return;
+  const stats = statsOf(duration);
+  audit.finding({
+    rule: 'db.slow-query',
+    key: shape.fingerprint,
+    area: 'database',
+    severity: ms > 20 * options.slowQueryMs ? 'critical' : 'warning',
+    title: `Slow query on ${shape.table ?? 'the database'}: ${Math.round(ms)} ms (threshold ${options.slowQueryMs} ms)`,
+    message:
+      `\`${shape.text.slice(0, 300)}\` took ${round(ms)} ms` +
+      (stats ? `; its p95 over ${stats.count} executions is ${round(stats.p95)} ms.` : '.'),
+    evidence: {
+      metrics: [
+        {
+          name: 'db.client.operation.duration',
+          attributes: { 'db.query.fingerprint': shape.fingerprint },
+          statistic: 'p95',
+          ...(stats ? { value: round(stats.p95) } : {}),
+          unit: 'ms',
+        },
+      ],
+      samples: [shape.text.slice(0, 4096)],
+      ...(frames.length ? { stack: frames } : {}),
+      attributes: {
+        'db.system.name': system,
+        'db.query.fingerprint': shape.fingerprint,
+        'db.operation.name': shape.operation,
+        ...(shape.table ? { 'db.collection.name': shape.table } : {}),
+      },
+      details: {
+        durationMs: round(ms),
+        thresholdMs: options.slowQueryMs,
+        p95Ms: stats ? round(stats.p95) : null,
+        executions: stats?.count ?? null,
+      },
+    },
+    recommendation:
+      'Read the plan (EXPLAIN): index the filtered and joined columns, select only the columns needed, paginate ' +
+      'large reads, and cache results that are read far more often than they change.',
+    how: { method: 'exact', source: 'knex query/query-response events' },
+  });
+}
+
+/** 'db.unbounded-result': a SELECT without LIMIT returning more than unboundedRows rows. */
+export function reportUnbounded(
+  audit: Audit,
+  options: ResolvedOptions,
+  system: string,
+  shape: SqlShape,
+  rows: number,
+  site: Error | undefined,
+): void {
+  const frames = appFrames(site);
+  if (suppressed(options, [shape.fingerprint], frames)) return;
+  audit.finding({
+    rule: 'db.unbounded-result',
+    key: shape.fingerprint,
+    area: 'database',
+    severity: rows > 100 * options.unboundedRows ? 'critical' : 'warning',
+    title: `Unbounded SELECT on ${shape.table ?? 'the database'} returned ${rows} rows`,
+    message: `\`${shape.text.slice(0, 300)}\` has no LIMIT and returned ${rows} rows (threshold ${options.unboundedRows}); the result grows with the table.`,
+    evidence: {
+      samples: [shape.text.slice(0, 4096)],
+      ...(frames.length ? { stack: frames } : {}),
+      attributes: {
+        'db.system.name': system,
+        'db.query.fingerprint': shape.fingerprint,
+        ...(shape.table ? { 'db.collection.name': shape.table } : {}),
+      },
+      details: { rows, threshold: options.unboundedRows },
+    },
+    recommendation:
+      'Paginate (keyset: WHERE id > ? ORDER BY id LIMIT n, or LIMIT/OFFSET for small pages), or aggregate in SQL ' +
+      'instead of loading every row into the app.',
+    how: { method: 'exact', source: 'knex query-response events (rows in the result)' },
+  });
+}
