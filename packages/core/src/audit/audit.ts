@@ -59,7 +59,19 @@ interface MetricFamily {
   unit: string;
   description?: string;
   series: Map<string, Series>;
-  overflowed: number;
+}
+
+/**
+ * Attribute sets turned away by the cardinality cap are remembered (as 32-bit hashes, up to this many across
+ * metrics) so each counts once in droppedSeries however often it is recorded; beyond it a repeat may count again.
+ */
+const MAX_REMEMBERED_OVERFLOW = 10_000;
+
+/** FNV-1a: a small fixed-size fingerprint, so remembering a long attribute set costs no more than a short one. */
+function hash32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 /** The recorder every collector writes into; `report()` turns it into an AuditReport. */
@@ -105,6 +117,7 @@ export function createAudit(options: AuditOptions): Audit {
   const collectors: Collector[] = [];
   const errors = new Map<string, { collector: string; message: string; count: number }>();
   const droppedSeries: Record<string, number> = {};
+  const overflowKeys = new Set<number>();
   let droppedMetrics = 0;
   let mergedFrom = 0;
   let closed = false;
@@ -143,7 +156,7 @@ export function createAudit(options: AuditOptions): Audit {
     const area = opts?.area ?? info?.area ?? 'backend';
     const unit = opts?.unit ?? info?.unit ?? '1';
     const description = opts?.description ?? info?.description;
-    fam = { kind, area, unit, ...(description ? { description } : {}), series: new Map(), overflowed: 0 };
+    fam = { kind, area, unit, ...(description ? { description } : {}), series: new Map() };
     families.set(name, fam);
     return fam;
   }
@@ -156,10 +169,15 @@ export function createAudit(options: AuditOptions): Audit {
     if (s) return s;
     let attrs = attributes ? { ...attributes } : {};
     if (fam.series.size >= limits.maxSeriesPerMetric) {
-      fam.overflowed++;
-      droppedSeries[name] = fam.overflowed;
+      const overflowKey = seriesKey(name, OVERFLOW_ATTRIBUTES);
+      // An ingested overflow series is already counted in its report's diagnostics.
+      const seen = hash32(key);
+      if (key !== overflowKey && !overflowKeys.has(seen)) {
+        if (overflowKeys.size < MAX_REMEMBERED_OVERFLOW) overflowKeys.add(seen);
+        droppedSeries[name] = (droppedSeries[name] ?? 0) + 1;
+      }
       attrs = { ...OVERFLOW_ATTRIBUTES };
-      key = seriesKey(name, attrs);
+      key = overflowKey;
       s = fam.series.get(key);
       if (s) return s;
     }
@@ -286,6 +304,7 @@ export function createAudit(options: AuditOptions): Audit {
       findings.clear();
       errors.clear();
       for (const k of Object.keys(droppedSeries)) delete droppedSeries[k];
+      overflowKeys.clear();
       droppedMetrics = 0;
       mergedFrom = 0;
       runId = newRunId();

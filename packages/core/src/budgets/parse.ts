@@ -27,6 +27,26 @@ export function percentileOf(statistic: string): number | undefined {
 
 const SHAPE = /^\s*([A-Za-z][\w.]*)\s*(<=|>=|<|>)\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*(\S*)\s*$/;
 
+const unknownStatistic = (statistic: string, expression: string) =>
+  `unknown statistic '${statistic}' in budget '${expression}': expected one of ${STATISTICS.join(', ')} or a percentile such as p50, p95, p99.9`;
+
+/** Why an expression does not have the '<statistic> <operator> <number><unit>' shape, naming the bad part. */
+function shapeError(expression: string): string {
+  const op = /<=|>=|<|>/.exec(expression);
+  if (!op) {
+    return `missing operator in budget '${expression}': expected one of < <= > >= between the statistic and the threshold, e.g. 'p95 < 200ms'`;
+  }
+  const left = expression.slice(0, op.index).trim();
+  const right = expression.slice(op.index + op[0].length).trim();
+  if (left === '') return `missing statistic in budget '${expression}': expected e.g. 'p95 < 200ms'`;
+  if (!/^[A-Za-z][\w.]*$/.test(left)) return unknownStatistic(left, expression);
+  if (!/^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?/.test(right)) {
+    const word = right.split(/\s+/)[0] ?? '';
+    return `threshold '${word}' in budget '${expression}' is not a number: expected e.g. 'p95 < 200ms'`;
+  }
+  return `cannot parse budget '${expression}': expected '<statistic> <operator> <number><unit>', e.g. 'p95 < 200ms' (operators: < <= > >=)`;
+}
+
 /** Parses 'p95 < 200ms', 'value <= 500KB', 'rate < 0.1%', 'value > 1000/h' strictly. */
 export function parseBudgetExpression(expression: string): BudgetCheck {
   if (typeof expression !== 'string' || expression.trim() === '') {
@@ -35,19 +55,13 @@ export function parseBudgetExpression(expression: string): BudgetCheck {
     );
   }
   const m = SHAPE.exec(expression);
-  if (!m) {
-    throw new BudgetError(
-      `cannot parse budget '${expression}': expected '<statistic> <operator> <number><unit>', e.g. 'p95 < 200ms' (operators: < <= > >=)`,
-    );
-  }
+  if (!m) throw new BudgetError(shapeError(expression));
   const [, statistic, operator, number, unit] = m as unknown as [string, string, Operator, string, string];
   if (
     !STATISTICS.includes(statistic as (typeof STATISTICS)[number]) &&
     percentileOf(statistic) === undefined
   ) {
-    throw new BudgetError(
-      `unknown statistic '${statistic}' in budget '${expression}': expected one of ${STATISTICS.join(', ')} or a percentile such as p50, p95, p99.9`,
-    );
+    throw new BudgetError(unknownStatistic(statistic, expression));
   }
   if (unit !== '' && !BUDGET_UNITS.includes(unit)) {
     throw new BudgetError(

@@ -1,5 +1,6 @@
 // Index mapping of OpenTelemetry's base-2 exponential histogram (base = 2^(2^-scale)): bucket `index`
-// holds values in (base^index, base^(index+1)]. Same arithmetic as the OTel SDK so an OTLP export is lossless.
+// holds values in (base^index, base^(index+1)]. Same index definition as the OTel SDK so an OTLP export is
+// lossless; near a boundary the index is decided from the IEEE-754 bits, which is more exact than ln() alone.
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
@@ -10,8 +11,30 @@ const LO = LITTLE_ENDIAN ? 0 : 1;
 /** Smallest normal double: below it (subnormals) values go to the zero bucket. */
 export const MIN_NORMAL = 2.2250738585072014e-308;
 
+/** Fraction of a bucket within which the fast logarithm may round to the wrong side of a boundary. */
+const NEAR_BOUNDARY = 1e-6;
+
+/** log2(e) * 2^scale for scales 0..20, the factor that turns ln(value) into a bucket index. */
+const SCALE_FACTORS = Float64Array.from({ length: 21 }, (_, s) => Math.LOG2E * 2 ** s);
+
 /** Bucket index of a positive, normal, finite value at `scale`. */
 export function mapToIndex(value: number, scale: number): number {
+  if (scale > 0) {
+    // Fast path: ln(value) is off by at most a few ulps, which only matters right at a boundary.
+    const x = Math.log(value) * SCALE_FACTORS[scale]!;
+    const index = Math.floor(x);
+    const frac = x - index;
+    if (frac > NEAR_BOUNDARY && frac < 1 - NEAR_BOUNDARY) return index;
+  }
+  return mapFromBits(value, scale);
+}
+
+/**
+ * The index from the IEEE-754 bits: the binary exponent is exact, and only the significand in [1, 2) goes
+ * through the logarithm, so exact powers of two and their neighbours land as the OTel definition says
+ * (ln(2^-884 * (1 + 2^-52)) alone rounds below the boundary).
+ */
+function mapFromBits(value: number, scale: number): number {
   f64[0] = value;
   const hi = u32[HI]!;
   const exp = ((hi >>> 20) & 0x7ff) - 1023;
@@ -21,17 +44,10 @@ export function mapToIndex(value: number, scale: number): number {
     return (exactPowerOfTwo ? exp - 1 : exp) >> -scale;
   }
   if (exactPowerOfTwo) return (exp << scale) - 1;
-  return Math.floor(Math.log(value) * scaleFactor(scale));
-}
-
-const factors: number[] = [];
-function scaleFactor(scale: number): number {
-  let f = factors[scale];
-  if (f === undefined) {
-    f = Math.LOG2E * 2 ** scale;
-    factors[scale] = f;
-  }
-  return f;
+  u32[HI] = (hi & 0xfffff) | 0x3ff00000;
+  const sub = Math.floor(Math.log(f64[0]!) * SCALE_FACTORS[scale]!);
+  const last = (1 << scale) - 1;
+  return (exp << scale) + (sub < last ? sub : last);
 }
 
 /** Lower boundary (exclusive) of bucket `index` at `scale`: base^index. */

@@ -5,7 +5,7 @@ import type { PerfMatchers } from './types.js';
 const g = globalThis as { expect?: { extend(matchers: object): void } };
 if (!g.expect?.extend) {
   throw new Error(
-    "@perf/core/jest: no global expect. Import it from a jest setup file (setupFilesAfterEach: ['@perf/core/jest']), or call expect.extend(perfMatchers) yourself.",
+    "@perf/core/jest: no global expect. Import it from a jest setup file (setupFilesAfterEnv: ['@perf/core/jest']), or call expect.extend(perfMatchers) yourself.",
   );
 }
 g.expect.extend(perfMatchers);

@@ -9,6 +9,8 @@ const ICON: Record<Status, string> = { pass: '✅ pass', fail: '❌ fail', 'no-d
 // Markdown tables break on pipes and newlines inside cells; app strings (routes, SQL) may hold both.
 const cell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+// Inside a table a code span still splits on '|': GFM wants it escaped there (and renders it as '|').
+const codeCell = (s: string) => code(s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' '));
 
 function findingBlock(f: Finding): string {
   const lines = [`- **${cell(f.title)}** (${code(f.rule)}, ×${f.occurrences})`];
@@ -59,7 +61,7 @@ function render(r: AuditReport): string {
       const observed =
         b.status === 'no-data' ? `– (${cell(b.reason ?? 'no data')})` : formatValue(b.observed, b.unit);
       out.push(
-        `| ${ICON[b.status]} | ${code(b.metric)} | ${where} | ${code(b.expression)} | ${observed} | ${b.seriesFailed} / ${b.seriesChecked} |`,
+        `| ${ICON[b.status]} | ${codeCell(b.metric)} | ${where} | ${codeCell(b.expression)} | ${observed} | ${b.seriesFailed} / ${b.seriesChecked} |`,
       );
     }
   }
@@ -80,7 +82,7 @@ function render(r: AuditReport): string {
     for (const m of hist) {
       const f = (v: number) => formatValue(v, m.unit);
       out.push(
-        `| ${code(m.name)} | ${cell(formatAttributes(m.attributes))} | ${m.count} | ${f(m.p50)} | ${f(m.p95)} | ${f(m.p99)} | ${f(m.max)} |`,
+        `| ${codeCell(m.name)} | ${cell(formatAttributes(m.attributes))} | ${m.count} | ${f(m.p50)} | ${f(m.p95)} | ${f(m.p99)} | ${f(m.max)} |`,
       );
     }
     out.push('');
@@ -94,7 +96,7 @@ function render(r: AuditReport): string {
           ? `min ${formatValue(m.min, m.unit)}, max ${formatValue(m.max, m.unit)}, mean ${formatValue(m.mean, m.unit)}`
           : `${formatValue(m.rate, '/s')}`;
       out.push(
-        `| ${code(m.name)} | ${cell(formatAttributes(m.attributes))} | ${formatValue(m.value, m.unit)} | ${detail} |`,
+        `| ${codeCell(m.name)} | ${cell(formatAttributes(m.attributes))} | ${formatValue(m.value, m.unit)} | ${detail} |`,
       );
     }
     out.push('');
