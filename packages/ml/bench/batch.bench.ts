@@ -1,0 +1,239 @@
+/**
+ * Overhead of job.batch on 10,000 tiny functions against a plain loop with the same concurrency (same run,
+ * interleaved rounds, medians), and the CPU cost of the samplers at their default intervals.
+ * Run: pnpm --filter @perf/ml bench   (or: npx tsx packages/ml/bench/batch.bench.ts)
+ */
+import { spawn } from 'node:child_process';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { createAudit } from '@perf/core';
+import {
+  DEFAULT_SELF_INTERVAL_MS,
+  DEFAULT_TREE_INTERVAL_MS,
+  mlJob,
+  ProcessTree,
+  runJob,
+  SelfSampler,
+} from '../src/index.js';
+
+const N = 10_000;
+const ROUNDS = Number(process.env.ROUNDS ?? 31);
+const tiny = (x: number) => x * 2 + 1;
+const asyncTiny = async (x: number) => x * 2 + 1;
+
+/** The baseline a user would write: a pool of `concurrency` workers over the items, results in order. */
+async function plainLoop<I, R>(
+  items: readonly I[],
+  fn: (item: I, index: number) => R | Promise<R>,
+  concurrency: number,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  async function worker() {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await fn(items[i] as I, i);
+      } catch {
+        // same shape as job.batch: a failing item does not stop the loop
+      }
+    }
+  }
+  const ws: Promise<void>[] = [];
+  for (let w = 0; w < concurrency; w++) ws.push(worker());
+  await Promise.all(ws);
+  return results;
+}
+
+/** The same pool, taking synchronous results without an await, as job.batch does: equal semantics. */
+async function plainLoopFast<I, R>(
+  items: readonly I[],
+  fn: (item: I, index: number) => R | Promise<R>,
+  concurrency: number,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  async function worker() {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        const r = fn(items[i] as I, i);
+        results[i] = r instanceof Promise ? await r : (r as R);
+      } catch {
+        // same shape as job.batch
+      }
+    }
+  }
+  const ws: Promise<void>[] = [];
+  for (let w = 0; w < concurrency; w++) ws.push(worker());
+  await Promise.all(ws);
+  return results;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+};
+
+/** CPU time (user + system) of one run, ms: less disturbed than wall time by other processes on the machine. */
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const c0 = process.cpuUsage();
+  await fn();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+}
+
+/** A small but real per-item function: a logistic response over 32 features (~1-2 us), like scoring a scenario. */
+const weights = Array.from({ length: 32 }, (_, i) => Math.sin(i) / 8);
+const score = (x: number) => {
+  let z = 0;
+  for (let k = 0; k < 32; k++) z += (weights[k] as number) * Math.log1p((x + k) % 97);
+  return 1 / (1 + Math.exp(-z));
+};
+
+const min = (xs: number[]) => Math.min(...xs);
+
+async function batchOverhead(
+  label: string,
+  fn: (x: number) => number | Promise<number>,
+  concurrency: number,
+) {
+  const items = Array.from({ length: N }, (_, i) => i);
+  const audit = createAudit({ subject: 'bench' });
+  const plain: number[] = [];
+  const batch: number[] = [];
+  /** A third plain run per round: plain vs plain shows the noise floor of this machine. */
+  const control: number[] = [];
+  const fast: number[] = [];
+  // Warm-up so the JIT has compiled both paths before we measure.
+  for (let i = 0; i < 5; i++) {
+    await plainLoop(items, fn, concurrency);
+    await plainLoopFast(items, fn, concurrency);
+    await mlJob(audit, 'warm', { kind: 'batch' }, (job) => job.batch(items, fn, { concurrency }));
+  }
+  let stride = 0;
+  await mlJob(audit, 'bench', { kind: 'batch' }, async (job) => {
+    const runPlain = async () => plain.push(await time(() => plainLoop(items, fn, concurrency)));
+    const runBatch = async () =>
+      batch.push(
+        await time(async () => {
+          stride = (await job.batch(items, fn, { concurrency })).timingStride;
+        }),
+      );
+    for (let r = 0; r < ROUNDS; r++) {
+      // Interleaved, alternating which side goes first, so machine noise and GC debt hit both sides alike.
+      if (r % 2 === 0) {
+        await runPlain();
+        await runBatch();
+      } else {
+        await runBatch();
+        await runPlain();
+      }
+      control.push(await time(() => plainLoop(items, fn, concurrency)));
+      fast.push(await time(() => plainLoopFast(items, fn, concurrency)));
+    }
+  });
+  return { label, concurrency, stride, plain, batch, control, fast };
+}
+
+/** Fixed cost of one mlJob around nothing: sampler start/stop, VmHWM reset and read, metrics and findings. */
+async function jobFixedCost() {
+  const audit = createAudit({ subject: 'bench' });
+  const runs: number[] = [];
+  for (let r = 0; r < 20; r++) await mlJob(audit, 'empty', { kind: 'batch' }, () => 1);
+  for (let r = 0; r < ROUNDS * 4; r++)
+    runs.push(await time(() => mlJob(audit, 'empty', { kind: 'batch' }, () => 1)));
+  return runs;
+}
+
+function cpuMs(fn: () => void, n: number): number {
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) fn();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000 / n;
+}
+
+async function samplerCost() {
+  // In-process sampler: one tick = process.memoryUsage.rss() + process.cpuUsage().
+  const s = new SelfSampler(60_000, false);
+  const tick = (s as unknown as { sample(): void }).sample.bind(s);
+  const selfTickMs = cpuMs(tick, 20_000);
+  s.stop();
+
+  // Tree sampler: one scan of /proc while a two-process job (sh + sleep) runs.
+  const child = spawn('sh', ['-c', 'sleep 20 & wait'], { stdio: 'ignore', detached: true });
+  await new Promise((r) => setTimeout(r, 300));
+  const tree = new ProcessTree(child.pid as number);
+  tree.scan();
+  const treeScanMs = cpuMs(() => tree.scan(), 500);
+  const members = tree.live().length;
+  process.kill(-(child.pid as number), 'SIGKILL');
+  const procCount = (await import('node:fs')).readdirSync('/proc').filter((n) => /^\d+$/.test(n)).length;
+
+  // End to end: parent CPU while runJob watches `sleep 3`, against a plain spawn of the same.
+  const runFor = async (withJob: boolean) => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    if (withJob) await runJob('sleep', ['3'], { passThrough: false });
+    else await new Promise((r) => spawn('sleep', ['3'], { stdio: 'ignore' }).on('exit', r));
+    const c = process.cpuUsage(c0);
+    return { cpuMs: (c.user + c.system) / 1000, wallMs: performance.now() - t0 };
+  };
+  const plainRun = await runFor(false);
+  const jobRun = await runFor(true);
+  return { selfTickMs, treeScanMs, members, procCount, plainRun, jobRun };
+}
+
+const results = [];
+for (const [label, fn] of [
+  ['trivial x*2+1', tiny],
+  ['async trivial x*2+1', asyncTiny],
+  ['32-feature logistic score', score],
+] as const) {
+  for (const c of [1, 8]) results.push(await batchOverhead(label, fn, c));
+}
+const fixed = await jobFixedCost();
+const cost = await samplerCost();
+
+console.log(
+  `machine: ${cpus()[0]?.model ?? '?'} x${availableParallelism()}, node ${process.version}, ` +
+    `load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+);
+console.log(
+  `job.batch vs plain loops, ${N} items, ${ROUNDS} interleaved rounds, median CPU time per run and median of per-round ratios:`,
+);
+for (const r of results) {
+  const pm = median(r.plain);
+  const bm = median(r.batch);
+  const fm = median(r.fast);
+  // Each round ran every side back to back: the median of per-round ratios cancels slow drifts in load.
+  const paired = (xs: number[], ys: number[]) => (median(xs.map((x, i) => x / (ys[i] as number))) - 1) * 100;
+  console.log(
+    `  ${r.label}, concurrency ${r.concurrency} (${((pm / N) * 1e6).toFixed(0)} ns per item, timing stride ${r.stride}):`,
+  );
+  console.log(
+    `    plain ${pm.toFixed(3)} ms | same-semantics plain ${fm.toFixed(3)} ms | job.batch ${bm.toFixed(3)} ms; ` +
+      `job.batch vs plain ${paired(r.batch, r.plain).toFixed(1)}%, vs same-semantics plain ` +
+      `${paired(r.batch, r.fast).toFixed(1)}% (min-based ${((min(r.batch) / min(r.fast) - 1) * 100).toFixed(1)}%), ` +
+      `noise (plain vs plain) ${paired(r.control, r.plain).toFixed(1)}%`,
+  );
+}
+console.log(
+  `mlJob fixed cost per job (empty job, audit on): median ${(median(fixed) * 1000).toFixed(0)} us, ` +
+    `min ${(min(fixed) * 1000).toFixed(0)} us`,
+);
+console.log('sampling cost (CPU time of the sampler per second of job):');
+console.log(
+  `  in-process tick ${(cost.selfTickMs * 1000).toFixed(2)} us -> ` +
+    `${((cost.selfTickMs * 1000) / DEFAULT_SELF_INTERVAL_MS).toFixed(3)} ms CPU/s at ${DEFAULT_SELF_INTERVAL_MS} ms`,
+);
+console.log(
+  `  tree scan ${(cost.treeScanMs * 1000).toFixed(1)} us (${cost.members} tree processes, ${cost.procCount} in /proc) -> ` +
+    `${((cost.treeScanMs * 1000) / DEFAULT_TREE_INTERVAL_MS).toFixed(2)} ms CPU/s at ${DEFAULT_TREE_INTERVAL_MS} ms`,
+);
+const extra = cost.jobRun.cpuMs - cost.plainRun.cpuMs;
+console.log(
+  `  runJob('sleep 3') parent CPU ${cost.jobRun.cpuMs.toFixed(1)} ms vs plain spawn ${cost.plainRun.cpuMs.toFixed(1)} ms ` +
+    `-> ${(extra / (cost.jobRun.wallMs / 1000)).toFixed(2)} ms CPU/s end to end`,
+);
