@@ -1,0 +1,162 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Audit, Collector } from '@perf/core';
+import { countBodyBytes, responseBytes } from './bodySize.js';
+import { raiseHttpFindings } from './httpFindings.js';
+import { type HttpOptions, type ResolvedHttpOptions, resolveHttpOptions } from './httpOptions.js';
+import { inFlight } from './inFlight.js';
+import { normalizeMethod } from './method.js';
+import { ensureRequestContextProvider } from './requestContext.js';
+import { RequestState } from './requestState.js';
+import { RouteStats } from './routeStats.js';
+import { statusClassIndex } from './statusClass.js';
+
+const COMPRESSIBLE = /json|text|javascript|xml|html|css|svg|csv|yaml|graphql/i;
+const OTHER_ROUTE = '(other)';
+
+/**
+ * The framework-independent part of the middleware: one per audit, shared by every framework adapter, and the
+ * collector that turns its counts into error-rate and throughput gauges and findings.
+ */
+export class HttpInstrumentation implements Collector {
+  readonly name = 'http';
+  readonly options: ResolvedHttpOptions;
+  readonly routes = new Map<string, RouteStats>();
+  readonly byClass = [0, 0, 0, 0, 0];
+  total = 0;
+  private windowStart = performance.now();
+  private windowTotal = 0;
+
+  constructor(options: HttpOptions) {
+    this.options = resolveHttpOptions(options);
+    ensureRequestContextProvider();
+  }
+
+  get audit(): Audit {
+    return this.options.audit;
+  }
+
+  /**
+   * Starts tracking a request on a raw node response: byte counting and the 'finish'/'close' listener.
+   * `resolveRoute` is read when the request ends (frameworks match routes after the middleware runs).
+   * Adapters with their own end-of-response hook (fastify's onResponse) pass `listen = false`.
+   */
+  begin(
+    req: IncomingMessage,
+    res: ServerResponse,
+    resolveRoute: (() => string | undefined) | undefined,
+    listen = true,
+  ): RequestState {
+    const state = new RequestState(normalizeMethod(req.method), resolveRoute);
+    inFlight.begin(state);
+    countBodyBytes(res, state);
+    if (!listen) return state;
+    const done = () => {
+      if (state.endTime >= 0) return;
+      this.audit.safely('http', () => this.end(state, res));
+    };
+    res.once('finish', done);
+    res.once('close', done);
+    return state;
+  }
+
+  /** Records a finished (or aborted) response. */
+  end(state: RequestState, res: ServerResponse): void {
+    const route = state.finish(performance.now());
+    inFlight.end(state, route);
+    if (!res.writableFinished && !res.headersSent) {
+      // The client went away before any answer: not a served request, so not in the latency or counts.
+      this.audit
+        .counter(
+          'http.server.aborted',
+          { 'http.request.method': state.method, 'http.route': route },
+          {
+            unit: '{request}',
+            description: 'Requests whose client disconnected before a response was sent.',
+          },
+        )
+        .add();
+      return;
+    }
+    const bytes = responseBytes(res, state.method, state);
+    const encoded = bytes >= this.options.uncompressedBytes ? res.getHeader('content-encoding') : undefined;
+    const type = bytes >= this.options.uncompressedBytes ? res.getHeader('content-type') : undefined;
+    this.record(state.method, route, res.statusCode, state.endTime - state.startTime, bytes, encoded, type);
+  }
+
+  /** Records one request's outcome; adapters that time requests themselves (fastify) call this directly. */
+  record(
+    method: string,
+    route: string,
+    status: number,
+    durationMs: number,
+    bytes: number,
+    contentEncoding?: unknown,
+    contentType?: unknown,
+  ): void {
+    const stats = this.routeFor(method, route);
+    const ci = statusClassIndex(status);
+    const h = stats.handlesFor(ci);
+    h.duration.record(durationMs);
+    h.requests.add();
+    h.size.record(bytes);
+    stats.latency.record(durationMs);
+    stats.byClass[ci]!++;
+    stats.total++;
+    this.byClass[ci]!++;
+    this.total++;
+    if (bytes >= this.options.largePayloadBytes) {
+      stats.large++;
+      if (bytes > stats.largeMaxBytes) stats.largeMaxBytes = bytes;
+    }
+    if (bytes >= this.options.uncompressedBytes && !contentEncoding) {
+      const type = typeof contentType === 'string' ? contentType : '';
+      if (type === '' || COMPRESSIBLE.test(type)) {
+        stats.uncompressed++;
+        if (bytes > stats.uncompressedMaxBytes) stats.uncompressedMaxBytes = bytes;
+        stats.uncompressedType = type;
+      }
+    }
+  }
+
+  private routeFor(method: string, route: string): RouteStats {
+    const key = `${method} ${route}`;
+    let s = this.routes.get(key);
+    if (s) return s;
+    if (this.routes.size >= this.options.maxRoutes) return this.routeFor(method, OTHER_ROUTE);
+    s = new RouteStats(this.audit, method, route);
+    this.routes.set(key, s);
+    return s;
+  }
+
+  collect(audit: Audit): void {
+    const now = performance.now();
+    if (this.total > 0) {
+      audit
+        .gauge('http.server.error_rate', { 'http.status_class': '4xx' })
+        .set(this.byClass[3]! / this.total);
+      audit
+        .gauge('http.server.error_rate', { 'http.status_class': '5xx' })
+        .set(this.byClass[4]! / this.total);
+    }
+    const seconds = (now - this.windowStart) / 1000;
+    if (seconds > 0 && (this.total > 0 || this.windowTotal > 0)) {
+      audit.gauge('http.server.throughput').set((this.total - this.windowTotal) / seconds);
+    }
+    this.windowStart = now;
+    this.windowTotal = this.total;
+    raiseHttpFindings(this, audit);
+  }
+}
+
+const byAudit = new WeakMap<Audit, HttpInstrumentation>();
+
+/** The audit's HTTP instrumentation, created (and registered as a collector) on first use. */
+export function httpInstrumentation(options: HttpOptions): HttpInstrumentation {
+  let inst = byAudit.get(options.audit);
+  if (!inst) {
+    inst = new HttpInstrumentation(options);
+    byAudit.set(options.audit, inst);
+    options.audit.use(inst);
+  }
+  return inst;
+}

@@ -1,0 +1,42 @@
+import type { Audit } from '@perf/core';
+
+/** Options shared by every HTTP middleware of this package. The first middleware on an audit sets them. */
+export interface HttpOptions {
+  /** The audit that receives the metrics and findings. */
+  audit: Audit;
+  /** `http.slow-endpoint` when a route's p95 exceeds this many ms. Default 200 (the audit's API target). */
+  slowRouteMs?: number;
+  /** `http.error-rate` when a route's 5xx share exceeds this fraction. Default 0.001 (0.1%). */
+  errorRate?: number;
+  /** Requests a route needs before a rate or percentile finding is raised about it. Default 20. */
+  minRequests?: number;
+  /** `http.uncompressed-response` for compressible bodies of at least this many bytes sent without
+   * Content-Encoding. Default 10240 (10 KiB). */
+  uncompressedBytes?: number;
+  /** `http.large-payload` for bodies of at least this many bytes. Default 1048576 (1 MiB). */
+  largePayloadBytes?: number;
+  /**
+   * Run each request inside the AsyncLocalStorage request context (currentRequest(), @perf/db attribution).
+   * Default true. On Node 20, AsyncLocalStorage turns on promise hooks for the whole process, which costs
+   * promise-heavy frameworks (express 5, fastify) noticeable throughput; false skips it (see the benchmark).
+   */
+  context?: boolean;
+  /** Distinct method + route pairs tracked; the rest are recorded as route '(other)'. Default 100. */
+  maxRoutes?: number;
+}
+
+/** HttpOptions with every default filled in. */
+export type ResolvedHttpOptions = Required<HttpOptions>;
+
+export function resolveHttpOptions(o: HttpOptions): ResolvedHttpOptions {
+  return {
+    audit: o.audit,
+    slowRouteMs: o.slowRouteMs ?? 200,
+    errorRate: o.errorRate ?? 0.001,
+    minRequests: o.minRequests ?? 20,
+    uncompressedBytes: o.uncompressedBytes ?? 10 * 1024,
+    largePayloadBytes: o.largePayloadBytes ?? 1024 * 1024,
+    maxRoutes: o.maxRoutes ?? 100,
+    context: o.context ?? true,
+  };
+}

@@ -1,0 +1,92 @@
+import type { RequestState } from './requestState.js';
+
+const RECENT = 128;
+
+/**
+ * Requests in flight and the last few finished, process-wide. The runtime collector asks which routes were
+ * running during an event-loop stall; it only notices a stall after it ends, by which time the request that
+ * blocked may already have finished, hence the ring of recent requests.
+ */
+class InFlightRequests {
+  private readonly active = new Set<RequestState>();
+  private readonly recentRoute: string[] = new Array(RECENT).fill('');
+  private readonly recentMethod: string[] = new Array(RECENT).fill('');
+  private readonly recentStart = new Float64Array(RECENT);
+  private readonly recentEnd = new Float64Array(RECENT).fill(-1);
+  private next = 0;
+
+  begin(state: RequestState): void {
+    this.active.add(state);
+  }
+
+  end(state: RequestState, route: string): void {
+    if (!this.active.delete(state)) return;
+    const i = this.next;
+    this.recentRoute[i] = route;
+    this.recentMethod[i] = state.method;
+    this.recentStart[i] = state.startTime;
+    this.recentEnd[i] = state.endTime;
+    this.next = (i + 1) % RECENT;
+  }
+
+  /** Requests in flight now. */
+  get size(): number {
+    return this.active.size;
+  }
+
+  /** Requests in flight per 'METHOD route'. */
+  byRoute(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const s of this.active) {
+      const k = `${s.method} ${s.route}`;
+      out.set(k, (out.get(k) ?? 0) + 1);
+    }
+    return out;
+  }
+
+  /** 'METHOD route' -> requests that were in flight at some point in [from, to] (performance.now() times). */
+  during(from: number, to: number): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const s of this.active) {
+      if (s.startTime > to) continue;
+      const k = `${s.method} ${s.route}`;
+      out.set(k, (out.get(k) ?? 0) + 1);
+    }
+    for (let i = 0; i < RECENT; i++) {
+      const end = this.recentEnd[i]!;
+      if (end < 0 || end < from || this.recentStart[i]! > to) continue;
+      const k = `${this.recentMethod[i]} ${this.recentRoute[i]}`;
+      out.set(k, (out.get(k) ?? 0) + 1);
+    }
+    return out;
+  }
+
+  /**
+   * 'METHOD route' -> requests in flight at some point in [from, to] that lasted at least `minMs`. A request
+   * that was running through a stall lasted at least as long as the stall, since nothing starts or ends
+   * while the loop is blocked; this narrows a window-level stall to the requests that could hold it.
+   */
+  lastingDuring(from: number, to: number, minMs: number): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const s of this.active) {
+      if (s.startTime > to || to - s.startTime < minMs) continue;
+      const k = `${s.method} ${s.route}`;
+      out.set(k, (out.get(k) ?? 0) + 1);
+    }
+    for (let i = 0; i < RECENT; i++) {
+      const end = this.recentEnd[i]!;
+      if (end < 0 || end < from || this.recentStart[i]! > to || end - this.recentStart[i]! < minMs) continue;
+      const k = `${this.recentMethod[i]} ${this.recentRoute[i]}`;
+      out.set(k, (out.get(k) ?? 0) + 1);
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.active.clear();
+    this.recentEnd.fill(-1);
+  }
+}
+
+/** The process-wide registry of requests in flight (all frameworks, all audits). */
+export const inFlight = new InFlightRequests();

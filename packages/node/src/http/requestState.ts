@@ -1,0 +1,49 @@
+import type { RequestContext } from '@perf/core';
+
+/** The route a request has when nothing names it: unmatched requests share one series (bounded cardinality). */
+export const UNMATCHED = 'unmatched';
+
+let seq = 0;
+
+/**
+ * One request in flight. Its route resolves lazily: frameworks match the route after the middleware runs, so
+ * reading it at query time (from @perf/db) or at 'finish' gives the template, never the raw URL.
+ */
+export class RequestState implements RequestContext {
+  readonly seq = ++seq;
+  readonly startTime: number;
+  /** Set by `setRoute()` from inside a handler; wins over the framework's template. */
+  routeOverride: string | undefined = undefined;
+  /** Response body bytes counted from write()/end(), used when no Content-Length header was set. */
+  bytes = 0;
+  /** performance.now() at 'finish' (or 'close'), -1 while in flight. */
+  endTime = -1;
+  private finalRoute: string | undefined = undefined;
+
+  constructor(
+    readonly method: string,
+    private readonly resolver: (() => string | undefined) | undefined,
+  ) {
+    this.startTime = performance.now();
+  }
+
+  get id(): string {
+    return `${process.pid}-${this.seq}`;
+  }
+
+  /** The route template now: the override, else the framework's match, else 'unmatched'. */
+  get route(): string {
+    if (this.finalRoute !== undefined) return this.finalRoute;
+    if (this.routeOverride !== undefined) return this.routeOverride;
+    const r = this.resolver?.();
+    return r === undefined || r === '' ? UNMATCHED : r;
+  }
+
+  /** Freezes the route when the request ends, so later readers (stall attribution) see the same value. */
+  finish(endTime: number): string {
+    const route = this.route;
+    this.finalRoute = route;
+    this.endTime = endTime;
+    return route;
+  }
+}

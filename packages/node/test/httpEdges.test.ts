@@ -1,0 +1,137 @@
+import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createAudit, currentRequestContext, parseReport } from '@perf/core';
+import express from 'express';
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { currentRequest, expressPerf, fastifyPerf, inFlight, instrumentServer } from '../src/index.js';
+import { closeServer, counterSum, counterValue, listen } from './support.js';
+
+describe('HTTP middleware edge cases', () => {
+  it('fastify keeps the request context through JSON body parsing (POST)', async () => {
+    const audit = createAudit({ subject: 'fastify-post' });
+    const app = Fastify();
+    await app.register(fastifyPerf, { audit });
+    app.post('/orders/:orderId/items', async (req) => {
+      await sleep(1);
+      return { route: currentRequestContext()?.route, size: (req.body as { n: number[] }).n.length };
+    });
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const body = JSON.stringify({ n: Array.from({ length: 5000 }, (_, i) => i) });
+      const res = await fetch(`${base}/orders/9/items`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      expect(await res.json()).toEqual({ route: '/orders/:orderId/items', size: 5000 });
+      const report = audit.report();
+      expect(
+        counterValue(report, 'http.server.requests', {
+          'http.request.method': 'POST',
+          'http.route': '/orders/:orderId/items',
+          'http.status_class': '2xx',
+        }),
+      ).toBe(1);
+    } finally {
+      await app.close();
+      await audit.close();
+    }
+  });
+
+  it('express: a thrown error is a 5xx of the matched template; unknown paths are unmatched', async () => {
+    const audit = createAudit({ subject: 'express-errors' });
+    const app = express();
+    app.use(expressPerf({ audit, minRequests: 1 }));
+    app.get('/fail/:id', () => {
+      throw new Error('handler failed');
+    });
+    app.use((_err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(500).send('failed');
+    });
+    const server = http.createServer(app);
+    const base = await listen(server);
+    try {
+      for (let i = 0; i < 4; i++) expect((await fetch(`${base}/fail/${i}`)).status).toBe(500);
+      for (const p of ['/a', '/b/c', '/fail']) expect((await fetch(`${base}${p}`)).status).toBe(404);
+      const report = parseReport(audit.report());
+      const get = (route: string, cls: string) => ({
+        'http.request.method': 'GET',
+        'http.route': route,
+        'http.status_class': cls,
+      });
+      expect(counterValue(report, 'http.server.requests', get('/fail/:id', '5xx'))).toBe(4);
+      expect(counterValue(report, 'http.server.requests', get('unmatched', '4xx'))).toBe(3);
+      expect(report.findings.map((f) => `${f.rule} ${f.key}`)).toEqual(['http.error-rate GET /fail/:id']);
+      expect(report.findings[0]?.recommendation).toMatch(/error handling/);
+    } finally {
+      await closeServer(server);
+      await audit.close();
+    }
+  });
+
+  it('a client that disconnects before the answer is counted as aborted, not as a served request', async () => {
+    const audit = createAudit({ subject: 'aborts' });
+    let entered!: () => void;
+    const inHandler = new Promise<void>((r) => {
+      entered = r;
+    });
+    const server = http.createServer((_req, res) => {
+      entered();
+      setTimeout(() => {
+        if (!res.destroyed) res.end('late');
+      }, 200);
+    });
+    const restore = instrumentServer(server, { audit, route: () => '/hang' });
+    const base = await listen(server);
+    try {
+      const ac = new AbortController();
+      const pending = fetch(`${base}/hang`, { signal: ac.signal }).catch((e: Error) => e.name);
+      await inHandler;
+      expect(inFlight.byRoute().get('GET /hang')).toBe(1);
+      ac.abort();
+      expect(await pending).toBe('AbortError');
+      // The server sees the disconnect a moment later; wait for it (bounded).
+      for (let i = 0; i < 100 && !counterSum(audit.report(), 'http.server.aborted'); i++) await sleep(20);
+      const report = audit.report();
+      expect(counterValue(report, 'http.server.aborted', { 'http.route': '/hang' })).toBe(1);
+      expect(counterSum(report, 'http.server.requests')).toBe(0);
+      expect(inFlight.byRoute().get('GET /hang')).toBeUndefined();
+      restore();
+      expect(server.listeners('request')).toHaveLength(1);
+    } finally {
+      await closeServer(server);
+      await audit.close();
+    }
+  });
+
+  it('context: false still measures but leaves the request context alone', async () => {
+    const audit = createAudit({ subject: 'no-context' });
+    const app = express();
+    app.use(expressPerf({ audit, context: false }));
+    app.get('/items/:id', (_req, res) => {
+      res.json({ route: currentRequest()?.route ?? null });
+    });
+    const server = http.createServer(app);
+    const base = await listen(server);
+    try {
+      expect(await (await fetch(`${base}/items/1`)).json()).toEqual({ route: null });
+      const report = audit.report();
+      expect(
+        counterValue(report, 'http.server.requests', {
+          'http.request.method': 'GET',
+          'http.route': '/items/:id',
+          'http.status_class': '2xx',
+        }),
+      ).toBe(1);
+    } finally {
+      await closeServer(server);
+      await audit.close();
+    }
+  });
+
+  it('currentRequest() is undefined outside a request', () => {
+    expect(currentRequest()).toBeUndefined();
+    expect(currentRequestContext()).toBeUndefined();
+  });
+});
