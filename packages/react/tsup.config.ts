@@ -1,10 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  // index and vitest are browser-safe (no node: imports); bundle is the build-time entry for `perf-audit bundle`.
+  entry: { index: 'src/index.ts', vitest: 'src/testing/vitest.ts', bundle: 'src/bundle.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   sourcemap: true,
-  target: 'node20',
+  target: 'es2022',
+  external: ['react', 'react-dom', 'vitest', 'web-vitals', '@perf/core'],
 });

@@ -1,0 +1,40 @@
+import { type ComponentType, createElement, type FunctionComponent, memo, Profiler } from 'react';
+import { profilerCallback } from './profilerCallback.js';
+import type { RenderTracker } from './renderTracker.js';
+import { NO_STATE, useTrackCommits } from './useRenderTracking.js';
+
+const MEMO = Symbol.for('react.memo');
+
+export interface WithPerfOptions {
+  /** Tracker to write to; default the active one. */
+  tracker?: RenderTracker;
+}
+
+function nameOf(c: unknown): string {
+  const t = c as { displayName?: string; name?: string; type?: { displayName?: string; name?: string } };
+  return t.displayName || t.name || t.type?.displayName || t.type?.name || 'Anonymous';
+}
+
+/**
+ * Wraps a component in React's <Profiler> and compares its props at each parent-driven render. A React.memo
+ * component keeps its memo semantics (same compare), so renders memo would skip are not counted.
+ */
+export function withPerf<P extends object>(
+  Component: ComponentType<P>,
+  name?: string,
+  options: WithPerfOptions = {},
+): ComponentType<P> {
+  const id = name ?? nameOf(Component);
+  const tracker = options.tracker;
+  const onRender = profilerCallback(id, tracker);
+  const Tracked: FunctionComponent<P> = (props: P) => {
+    // The wrapper renders only when its parent does, so its props history is exactly the parent-driven one.
+    // Renders are counted by onRender, or by the commit effect where React never calls it (production).
+    useTrackCommits(id, props, NO_STATE, tracker, 'fallback');
+    return createElement(Profiler, { id, onRender }, createElement(Component, props));
+  };
+  Tracked.displayName = `withPerf(${id})`;
+  const m = Component as { $$typeof?: symbol; compare?: ((a: P, b: P) => boolean) | null };
+  if (m.$$typeof === MEMO) return memo(Tracked, m.compare ?? undefined) as unknown as ComponentType<P>;
+  return Tracked;
+}
