@@ -1,5 +1,5 @@
+import { AREAS } from './schema/constants.js';
 import type { Area, AreaSummary, BudgetResult, Finding, Metric, Status, Summary } from './schema/index.js';
-import { AREAS } from './schema/index.js';
 
 /** fail if any budget fails; pass only if every budget passes; otherwise no-data (missing data never passes). */
 export function statusOf(results: BudgetResult[]): Status {

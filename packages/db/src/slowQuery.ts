@@ -1,4 +1,4 @@
-import { type Audit, Histogram, type HistogramHandle } from '@perf/core';
+import type { Audit, HistogramHandle } from '@perf/core';
 import { appFrames } from './callSite.js';
 import type { SqlShape } from './fingerprint.js';
 import { suppressed } from './nPlusOne.js';
@@ -6,9 +6,9 @@ import type { ResolvedOptions } from './options.js';
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
-/** The fingerprint's p95 and count so far, when the audit's handle is a core Histogram (it is). */
+/** The fingerprint's p95 and count so far (none when the audit refused the series). */
 function statsOf(handle: HistogramHandle): { p95: number; count: number } | undefined {
-  return handle instanceof Histogram ? { p95: handle.quantile(0.95), count: handle.count } : undefined;
+  return handle.count > 0 ? { p95: handle.quantile(0.95), count: handle.count } : undefined;
 }
 
 /** 'db.slow-query': one execution over slowQueryMs, with the fingerprint's p95 for context. */

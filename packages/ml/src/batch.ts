@@ -77,9 +77,6 @@ export async function runBatch<I, R>(
   const results: (R | undefined)[] = new Array(n);
   const failures: BatchFailure[] = [];
   const hist = rec.batchHandles()?.itemDuration;
-  // core's Histogram.record(value, n) takes a weight; its HistogramHandle type does not declare it yet
-  // (requested from @perf/core), and the no-op handle ignores extra arguments.
-  const recordWeighted: ((value: number, n?: number) => void) | undefined = hist?.record.bind(hist);
   let failed = 0;
   let next = 0;
   let stoppedAt = -1;
@@ -94,7 +91,7 @@ export async function runBatch<I, R>(
   let fastestMs = Number.POSITIVE_INFINITY;
   const record = (ms: number, weight: number) => {
     timedItems++;
-    recordWeighted?.(ms, weight);
+    hist?.record(ms, weight);
     if (calibrated) return;
     if (ms < fastestMs) fastestMs = ms;
     if (timedItems >= CALIBRATION_ITEMS) {

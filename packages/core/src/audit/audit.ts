@@ -1,6 +1,7 @@
 import type { Budget } from '../budgets/budget.js';
 import { evaluateBudgets } from '../budgets/evaluate.js';
 import { metricInfo } from '../metricCatalog.js';
+import { SCHEMA_VERSION } from '../schema/constants.js';
 import type {
   Area,
   Attributes,
@@ -10,7 +11,6 @@ import type {
   MetricKind,
   Subject,
 } from '../schema/index.js';
-import { SCHEMA_VERSION } from '../schema/index.js';
 import { summarize } from '../summary.js';
 import type { Collector } from './collector.js';
 import { type FindingInput, FindingStore } from './findings.js';
@@ -44,7 +44,12 @@ export interface AuditOptions {
 }
 
 export interface HistogramHandle {
-  record(value: number): void;
+  /** Records one value, or `n` equal values. */
+  record(value: number, n?: number): void;
+  /** Values recorded so far (0 when the metric was refused by a cap). */
+  readonly count: number;
+  /** The value at quantile q in [0, 1]; NaN while empty. */
+  quantile(q: number): number;
 }
 export interface GaugeHandle {
   set(value: number): void;
@@ -94,7 +99,7 @@ export interface Audit {
   close(): Promise<void>;
 }
 
-const NOOP = { record() {}, set() {}, add() {} };
+const NOOP = { record() {}, set() {}, add() {}, count: 0, quantile: () => Number.NaN };
 
 /** Creates an Audit for one subject (an app, a job, a test run). */
 export function createAudit(options: AuditOptions): Audit {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { AREAS } from './constants.js';
 
 /** The four areas of the performance audit; every metric and finding belongs to one. */
-export const AreaSchema = z.enum(['frontend', 'backend', 'database', 'ml']);
+export const AreaSchema = z.enum(AREAS);
 export type Area = z.infer<typeof AreaSchema>;
-export const AREAS: readonly Area[] = AreaSchema.options;
+export { AREAS };
 
 /** Attribute values stay primitive so series keys are stable and reports stay small. */
 export const AttributeValueSchema = z.union([z.string().max(2048), z.number(), z.boolean()]);

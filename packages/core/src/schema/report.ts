@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { BudgetResultSchema } from './budgetResult.js';
 import { AreaSchema, SeveritySchema, StatusSchema } from './common.js';
+import { SCHEMA_VERSION } from './constants.js';
 import { FindingSchema } from './finding.js';
 import { MetricSchema } from './metric.js';
 
-export const SCHEMA_VERSION = 1 as const;
+export { SCHEMA_VERSION };
 
 export const SubjectSchema = z.object({
   name: z.string().min(1).max(256),

@@ -1,4 +1,4 @@
-import { type AuditReport, type Finding, type Metric, summarize } from '@perf/core';
+import { type AuditReport, type Finding, type Metric, summarize } from '@perf/core/recorder';
 
 /** sendBeacon's per-page in-flight quota is 64 KiB; keep each body under it with room to spare. */
 export const DEFAULT_BEACON_LIMIT_BYTES = 60_000;

@@ -1,4 +1,4 @@
-import { type Audit, type Budget, createAudit, type Subject } from '@perf/core';
+import { type Audit, type Budget, createAudit, type Subject } from '@perf/core/recorder';
 import { getActiveRenderTracker, setActiveRenderTracker } from '../render/activeTracker.js';
 import { RenderTracker, type RenderTrackerOptions } from '../render/renderTracker.js';
 import { DEFAULT_BEACON_LIMIT_BYTES, sendBody, splitReport } from './beacon.js';

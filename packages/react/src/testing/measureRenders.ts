@@ -1,4 +1,4 @@
-import { type AuditReport, createAudit } from '@perf/core';
+import { type AuditReport, createAudit } from '@perf/core/recorder';
 import { act, createElement, type ReactNode, StrictMode } from 'react';
 import { setActiveRenderTracker } from '../render/activeTracker.js';
 import {
