@@ -29,7 +29,10 @@ function reportOf(values: number[], route = '/api/channels'): AuditReport {
     subject: 'cli-test',
     budgets: defineBudgets({ 'http.server.request.duration': 'p95 < 200ms' }),
   });
-  const h = audit.histogram('http.server.request.duration', { 'http.route': route, 'http.request.method': 'GET' });
+  const h = audit.histogram('http.server.request.duration', {
+    'http.route': route,
+    'http.request.method': 'GET',
+  });
   for (const v of values) h.record(v);
   return audit.report();
 }
@@ -88,7 +91,15 @@ describe('perf-audit check', () => {
       [['check', file('nope.json')], /cannot read .*nope\.json: ENOENT/],
       [['check', await write('bad.json', '{ not json')], /is not valid JSON/],
       [['check', await write('schema.json', { ...reportOf([1]), schemaVersion: 2 })], /schemaVersion/],
-      [['check', await write('ok.json', reportOf([1])), '--budgets', await write('b.json', { x: 'p95 < 2 parsecs' })], /cannot parse budget|unknown unit/],
+      [
+        [
+          'check',
+          await write('ok.json', reportOf([1])),
+          '--budgets',
+          await write('b.json', { x: 'p95 < 2 parsecs' }),
+        ],
+        /cannot parse budget|unknown unit/,
+      ],
       [['check'], /exactly one report/],
       [['check', file('ok.json'), '--bogus'], /Unknown option/],
       [['frobnicate'], /unknown command 'frobnicate'/],
@@ -134,7 +145,12 @@ describe('perf-audit merge', () => {
     const b = range(3000, (i) => 50 + ((i * 104729) % 2000) / 3);
     const out = file('merged.json');
     const io = capture();
-    expect(await run(['merge', await write('a.json', reportOf(a)), await write('b.json', reportOf(b)), '-o', out], io)).toBe(0);
+    expect(
+      await run(
+        ['merge', await write('a.json', reportOf(a)), await write('b.json', reportOf(b)), '-o', out],
+        io,
+      ),
+    ).toBe(0);
     const merged = parseReport(JSON.parse(await readFile(out, 'utf8')));
     const m = merged.metrics.find((x) => x.name === 'http.server.request.duration');
     const all = new Histogram();
@@ -167,10 +183,14 @@ describe('perf-audit diff', () => {
 
   it('ignores changes within the run-to-run spread of merged repeated runs', async () => {
     // Base: three runs whose p95 spreads widely; head differs from base by less than that spread.
-    const runs = [80, 120, 160].map((center, k) => write(`run${k}.json`, reportOf(range(100, (i) => center + (i % 10)))));
+    const runs = [80, 120, 160].map((center, k) =>
+      write(`run${k}.json`, reportOf(range(100, (i) => center + (i % 10)))),
+    );
     const mergedBase = file('base-runs.json');
     expect(await run(['merge', ...(await Promise.all(runs)), '-o', mergedBase], capture())).toBe(0);
-    const headRuns = [90, 130, 170].map((center, k) => write(`head${k}.json`, reportOf(range(100, (i) => center + (i % 10)))));
+    const headRuns = [90, 130, 170].map((center, k) =>
+      write(`head${k}.json`, reportOf(range(100, (i) => center + (i % 10)))),
+    );
     const mergedHead = file('head-runs.json');
     expect(await run(['merge', ...(await Promise.all(headRuns)), '-o', mergedHead], capture())).toBe(0);
     const io = capture();
@@ -193,7 +213,11 @@ describe('the built bin', () => {
     const exec = promisify(execFile);
     const ok = await exec(process.execPath, [bin, 'check', await write('bin-ok.json', reportOf([1, 2, 3]))]);
     expect(ok.stdout).toContain('PASS');
-    const failed = await exec(process.execPath, [bin, 'check', await write('bin-slow.json', reportOf([500, 600]))]).catch((e) => e);
+    const failed = await exec(process.execPath, [
+      bin,
+      'check',
+      await write('bin-slow.json', reportOf([500, 600])),
+    ]).catch((e) => e);
     expect(failed.code).toBe(1);
     const bad = await exec(process.execPath, [bin, 'check', file('absent.json')]).catch((e) => e);
     expect(bad.code).toBe(2);
