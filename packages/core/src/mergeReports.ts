@@ -9,8 +9,10 @@ import type { AuditReport } from './schema/index.js';
 export function mergeReports(reports: AuditReport[], options: { budgets?: Budget[] } = {}): AuditReport {
   const first = reports[0];
   if (!first) throw new Error('mergeReports needs at least one report');
+  // The merged report describes the inputs' runtime, not the process that merges them.
   const audit = createAudit({
     subject: first.subject,
+    runtime: first.runtime,
     ...(options.budgets ? { budgets: options.budgets } : {}),
   });
   for (const r of reports) audit.ingest(r, { extendWindow: true, keepRuns: reports.length > 1 });

@@ -344,6 +344,33 @@ describe('Audit: ingest and mergeReports', () => {
     expect(target.report().diagnostics.droppedSeries).toEqual({ 'http.server.requests': 2 });
   });
 
+  it('ingest() takes counts from untrusted reports as numbers, never as loop bounds, and caps their names', () => {
+    const hostile = run([1]).report();
+    hostile.diagnostics.collectorErrors = [{ collector: 'browser', message: 'boom', count: 1e12 }];
+    hostile.diagnostics.droppedSeries = Object.fromEntries(
+      Array.from({ length: 5000 }, (_, i) => [`m${i}`, 1]),
+    );
+    const target = createAudit({ subject: 'api', limits: { maxMetrics: 50 } });
+    // A loop per counted error would run for hours and hit the test timeout; a number is added at once.
+    target.ingest(hostile);
+    const report = target.report();
+    expect(report.diagnostics.collectorErrors).toEqual([
+      { collector: 'browser', message: 'boom', count: 1e12 },
+    ]);
+    expect(Object.keys(report.diagnostics.droppedSeries)).toHaveLength(50);
+  });
+
+  it("mergeReports describes the inputs' runtime, not the merging process's", () => {
+    const a = run([1]);
+    a.setRuntime({ cpus: 64, memoryLimitBytes: 2 ** 34, memoryLimitSource: 'cgroup' });
+    const merged = mergeReports([a.report(), run([2]).report()]);
+    expect(merged.runtime).toMatchObject({
+      cpus: 64,
+      memoryLimitBytes: 2 ** 34,
+      memoryLimitSource: 'cgroup',
+    });
+  });
+
   it('mergeReports keeps per-run p50/p95 in runs and spans the union of the windows', () => {
     const r1 = run([10, 20, 30]).report();
     const r2 = run([100, 200, 300]).report();

@@ -127,12 +127,12 @@ export function createAudit(options: AuditOptions): Audit {
   let mergedFrom = 0;
   let closed = false;
 
-  function recordError(collector: string, err: unknown): void {
+  function recordError(collector: string, err: unknown, count = 1): void {
     const message = err instanceof Error ? err.message : String(err);
     const id = `${collector}\u0000${message}`;
     const e = errors.get(id);
-    if (e) e.count++;
-    else if (errors.size < 100) errors.set(id, { collector, message: message.slice(0, 500), count: 1 });
+    if (e) e.count += count;
+    else if (errors.size < 100) errors.set(id, { collector, message: message.slice(0, 500), count });
   }
 
   function safely<T>(collector: string, fn: () => T): T | undefined {
@@ -241,14 +241,17 @@ export function createAudit(options: AuditOptions): Audit {
           unit: m.unit,
           description: m.description,
         });
-        s?.absorb(m as never, ingestOptions.keepRuns ? report.runId : undefined);
+        s?.absorb(m, ingestOptions.keepRuns ? report.runId : undefined);
       }
       for (const f of report.findings) findings.add(f, f.lastSeen);
       for (const e of report.diagnostics.collectorErrors) {
-        for (let i = 0; i < e.count; i++) recordError(e.collector, new Error(e.message));
+        recordError(e.collector, new Error(e.message), e.count);
       }
       for (const [name, n] of Object.entries(report.diagnostics.droppedSeries)) {
-        droppedSeries[name] = (droppedSeries[name] ?? 0) + n;
+        // Names come from untrusted input (a beacon): their number is capped like metric names are.
+        if (name in droppedSeries || Object.keys(droppedSeries).length < limits.maxMetrics) {
+          droppedSeries[name] = (droppedSeries[name] ?? 0) + n;
+        }
       }
       findings.dropped += report.diagnostics.droppedFindings;
       mergedFrom += report.diagnostics.mergedFrom ?? 1;
