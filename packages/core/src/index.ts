@@ -68,3 +68,4 @@ export {
 } from './requestContext.js';
 export * from './schema/index.js';
 export { statusOf, summarize } from './summary.js';
+export { warmReportSchema } from './warmReportSchema.js';

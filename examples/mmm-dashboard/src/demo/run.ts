@@ -29,7 +29,8 @@ import { parseDemoArgs } from './options.js';
 import { progress } from './progress.js';
 
 const opts = parseDemoArgs(process.argv.slice(2));
-const out = resolve(opts.outDir);
+// Relative to where `pnpm demo` was typed (pnpm runs the script in this package but sets INIT_CWD).
+const out = resolve(process.env.INIT_CWD ?? process.cwd(), opts.outDir);
 mkdirSync(out, { recursive: true });
 const browser = !opts.noBrowser && hasChromium();
 const steps = progress(7);
@@ -133,7 +134,7 @@ writeFileSync(join(out, 'report.html'), htmlReporter.render(merged));
 writeFileSync(join(out, `${mode}.json`), jsonReporter.render(merged));
 process.stdout.write(`\n${consoleReporter.render(merged, { topFindings: 10 })}`);
 console.log(
-  `\nReport: ${join(opts.outDir, 'report.html')} (also report.md, report.json) — ${steps.elapsed()} in all`,
+  `\nReport: ${join(out, 'report.html')} (also report.md, report.json) — ${steps.elapsed()} in all`,
 );
 
 const other = join(out, opts.fixed ? 'unfixed.json' : 'fixed.json');
@@ -145,7 +146,7 @@ if (existsSync(other)) {
     (c) => c.name === 'http.server.request.duration' && c.statistic === 'p95' && c.verdict !== 'unchanged',
   );
   console.log(
-    `\nunfixed -> fixed, p95 per route (perf-audit diff ${join(opts.outDir, 'unfixed.json')} ${join(opts.outDir, 'fixed.json')}):`,
+    `\nunfixed -> fixed, p95 per route (perf-audit diff ${join(out, 'unfixed.json')} ${join(out, 'fixed.json')}):`,
   );
   for (const g of gains)
     console.log(

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Audit } from '@perf/core';
+import { type Audit, warmReportSchema } from '@perf/core';
 import type { FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { beaconHandler } from './beaconHandler.js';
 import { type BeaconOptions, ingestBeacon } from './ingestBeacon.js';
@@ -18,6 +18,7 @@ export function fastifyBeacon(
   options: RouteShorthandOptions;
 } {
   const bodyLimit = options.limitBytes ?? 1024 * 1024;
+  warmReportSchema();
   return {
     bodyLimit,
     options: { bodyLimit },
