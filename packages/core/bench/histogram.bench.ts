@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { DDSketch } from '@datadog/sketches-js';
 import * as hdr from 'hdr-histogram-js';
 import { Histogram } from '../src/index.js';
+import { createRandom } from '../test/random.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -17,31 +18,7 @@ const N = QUICK ? 200_000 : 1_000_000;
 const ROUNDS = QUICK ? 3 : 7;
 const QUANTILES = [0.5, 0.75, 0.9, 0.95, 0.99, 0.999];
 
-// ---- seeded values (sfc32 through splitmix32), identical for every contender ----
-function createRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  const splitmix = () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let a = splitmix();
-  let b = splitmix();
-  let c = splitmix();
-  let d = splitmix();
-  const next32 = () => {
-    const t = (((a + b) >>> 0) + d) >>> 0;
-    d = (d + 1) >>> 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) >>> 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) >>> 0;
-    return t;
-  };
-  return () => ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / 9007199254740992;
-}
+// ---- seeded values (the test suite's sfc32), identical for every contender ----
 const gaussian = (r: () => number) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 
 // Latency-like distributions in milliseconds. HDR records integers, so every contender gets values
