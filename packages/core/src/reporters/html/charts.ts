@@ -16,7 +16,7 @@ export function percentileBars(rows: { label: string; m: HistogramMetric }[], bu
     const y = i * rowH + 6;
     const unit = r.m.unit;
     return `<g><title>${esc(r.label)}: p50 ${esc(formatValue(r.m.p50, unit))}, p95 ${esc(formatValue(r.m.p95, unit))}, p99 ${esc(formatValue(r.m.p99, unit))} (${r.m.count} samples)</title>
-<text x="0" y="${y + 14}" class="lbl">${esc(r.label.length > 32 ? `${r.label.slice(0, 31)}…` : r.label)}</text>
+<text x="0" y="${y + 14}" class="lbl">${esc(r.label.length > 32 ? `${r.label.slice(0, 12)}…${r.label.slice(-19)}` : r.label)}</text>
 <rect x="${labelW}" y="${y + 3}" width="${x(r.m.p99) - labelW}" height="16" class="p99"/>
 <rect x="${labelW}" y="${y + 3}" width="${x(r.m.p95) - labelW}" height="16" class="p95"/>
 <rect x="${labelW}" y="${y + 3}" width="${x(r.m.p50) - labelW}" height="16" class="p50"/>
