@@ -99,7 +99,7 @@ describe.skipIf(!chromiumPath)('HTML report in headless Chromium', () => {
     expect(await page.evaluate(() => (window as { __pwned?: string }).__pwned)).toBeUndefined();
     expect(await page.locator('script, img, iframe, object').count()).toBe(0);
     // The strings are shown to the reader as text.
-    const text = await page.locator('body').innerText();
+    const text = (await page.locator('body').textContent()) ?? '';
     expect(text).toContain('window.__pwned = "route"');
     expect(text).toContain('onerror="window.__pwned=\'sql\'"');
     expect(errors).toEqual([]);

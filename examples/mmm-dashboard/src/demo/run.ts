@@ -139,9 +139,8 @@ console.log(
 
 const other = join(out, opts.fixed ? 'unfixed.json' : 'fixed.json');
 if (existsSync(other)) {
-  const [base, head] = opts.fixed
-    ? [parseReport(JSON.parse((await import('node:fs')).readFileSync(other, 'utf8'))), merged]
-    : [merged, parseReport(JSON.parse((await import('node:fs')).readFileSync(other, 'utf8')))];
+  const previous = parseReport(JSON.parse(readFileSync(other, 'utf8')));
+  const [base, head] = opts.fixed ? [previous, merged] : [merged, previous];
   const gains = diffReports(base, head).changes.filter(
     (c) => c.name === 'http.server.request.duration' && c.statistic === 'p95' && c.verdict !== 'unchanged',
   );

@@ -28,7 +28,12 @@ const CURVES: Record<'mobile' | 'desktop', Record<keyof ScoreInputs, Curve>> = {
     cls: { p10: 0.1, median: 0.25 },
   },
 };
-const WEIGHTS: Record<keyof ScoreInputs, number> = { fcp: 0.1 / 0.9, lcp: 0.25 / 0.9, tbt: 0.3 / 0.9, cls: 0.25 / 0.9 };
+const WEIGHTS: Record<keyof ScoreInputs, number> = {
+  fcp: 0.1 / 0.9,
+  lcp: 0.25 / 0.9,
+  tbt: 0.3 / 0.9,
+  cls: 0.25 / 0.9,
+};
 
 /** Abramowitz and Stegun 7.1.26, as Lighthouse computes it. */
 function erf(x: number): number {
@@ -56,6 +61,7 @@ export function logNormalScore({ p10, median }: Curve, value: number): number {
 export function lighthouseScore(inputs: ScoreInputs, formFactor: 'mobile' | 'desktop' = 'desktop'): number {
   const curves = CURVES[formFactor];
   let score = 0;
-  for (const k of Object.keys(WEIGHTS) as (keyof ScoreInputs)[]) score += WEIGHTS[k] * logNormalScore(curves[k], inputs[k]);
+  for (const k of Object.keys(WEIGHTS) as (keyof ScoreInputs)[])
+    score += WEIGHTS[k] * logNormalScore(curves[k], inputs[k]);
   return Math.round(score * 100);
 }
