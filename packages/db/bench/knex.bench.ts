@@ -1,15 +1,42 @@
 /**
  * Overhead of knexPerf per query: SQLite in-memory point SELECTs (and MariaDB when reachable), bare vs with
- * the plugin vs with the plugin inside an N+1 scope (call-site capture on), interleaved rounds in one run.
+ * the plugin vs with the plugin inside an N+1 scope (call-site capture on) vs the peer,
+ * @opentelemetry/instrumentation-knex, interleaved rounds in one run.
  * Run: pnpm --filter @perf/db bench   (or: npx tsx packages/db/bench/knex.bench.ts)
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { KnexInstrumentation } from '@opentelemetry/instrumentation-knex';
+import { BasicTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createAudit } from '@perf/core';
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { knexPerf } from '../src/index.js';
 
-type Mode = 'bare' | 'plugin' | 'plugin+scope';
-const MODES: Mode[] = ['bare', 'plugin', 'plugin+scope'];
+// 'otel': the knex instrumentation with a recording tracer provider and the AsyncLocalStorage context manager
+// (what NodeSDK registers), spans counted and dropped (no exporter). 'otel-noctx': the same without a context
+// manager, the cheapest way to run it (spans then lose their parents).
+type Mode = 'bare' | 'plugin' | 'plugin+scope' | 'otel' | 'otel-noctx';
+const MODES: Mode[] = ['bare', 'plugin', 'plugin+scope', 'otel', 'otel-noctx'];
+
+let spansEnded = 0;
+const counting: SpanProcessor = {
+  onStart() {},
+  onEnd() {
+    spansEnded++;
+  },
+  forceFlush: async () => {},
+  shutdown: async () => {},
+};
+const tracerProvider = new BasicTracerProvider({ spanProcessors: [counting] });
+trace.setGlobalTracerProvider(tracerProvider);
+const contextManager = new AsyncLocalStorageContextManager();
+// The instrumentation patches knex's files as they load: register it before knex is imported.
+const otel = new KnexInstrumentation();
+registerInstrumentations({ instrumentations: [otel], tracerProvider });
+otel.disable();
+const { default: knexFactory } = await import('knex');
 
 async function pointQueries(knex: Knex, n: number): Promise<void> {
   for (let i = 0; i < n; i++)
@@ -26,7 +53,11 @@ interface Sample {
 /** µs per query, wall clock and this process's CPU time (the latter is what the plugin adds on a busy box). */
 async function round(knex: Knex, mode: Mode, n: number): Promise<Sample> {
   const audit = createAudit({ subject: 'bench' });
-  const perf = mode === 'bare' ? undefined : knexPerf(knex, { audit });
+  const perf = mode.startsWith('plugin') ? knexPerf(knex, { audit }) : undefined;
+  const withOtel = mode.startsWith('otel');
+  if (withOtel) otel.enable();
+  if (mode === 'otel') context.setGlobalContextManager(contextManager.enable());
+  const spans0 = spansEnded;
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   // A scope per 20 queries, like a request doing 20 point reads (an N+1 each time: the worst case).
@@ -36,12 +67,18 @@ async function round(knex: Knex, mode: Mode, n: number): Promise<Sample> {
   const cpu = process.cpuUsage(c0);
   const wall = ((performance.now() - t0) * 1000) / n;
   await perf?.close();
+  if (withOtel) {
+    otel.disable();
+    // Like knexPerf's close(): a used AsyncLocalStorage keeps Node 20's promise hooks on; turn them off.
+    context.disable();
+    if (spansEnded - spans0 < n) throw new Error(`${mode}: ${spansEnded - spans0} spans for ${n} queries`);
+  }
   return { wall, cpu: (cpu.user + cpu.system) / n };
 }
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
 async function bench(label: string, knex: Knex, n: number, rounds: number): Promise<void> {
@@ -54,30 +91,46 @@ async function bench(label: string, knex: Knex, n: number, rounds: number): Prom
     await knex('bench_t').insert(Array.from({ length: 250 }, (_, j) => ({ name: `n${i + j}` })));
   }
   for (const mode of MODES) await round(knex, mode, Math.min(n, 2000)); // warm-up
-  const results: Record<Mode, Sample[]> = { bare: [], plugin: [], 'plugin+scope': [] };
-  for (let r = 0; r < rounds; r++) for (const mode of MODES) results[mode].push(await round(knex, mode, n));
+  const results = Object.fromEntries(MODES.map((m) => [m, [] as Sample[]])) as Record<Mode, Sample[]>;
+  for (let r = 0; r < rounds; r++) {
+    // Rotate the order every round so no mode always runs first or after the same one.
+    const order = [...MODES.slice(r % MODES.length), ...MODES.slice(0, r % MODES.length)];
+    for (const mode of order) results[mode].push(await round(knex, mode, n));
+  }
   const wall0 = median(results.bare.map((s) => s.wall));
   const cpu0 = median(results.bare.map((s) => s.cpu));
-  console.log(`\n${label}: ${rounds} interleaved rounds × ${n} point SELECTs per mode (median of rounds)`);
-  console.log('| mode | wall µs/query | wall ratio | CPU µs/query | CPU overhead µs/query | CPU ratio |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log(
+    `\n${label}: ${rounds} interleaved rounds × ${n} point SELECTs per mode (median of rounds; load ${loadavg()[0]!.toFixed(1)})`,
+  );
+  // Paired: each mode against bare of the same round (the load drifts between rounds more than within one).
+  const paired = (mode: Mode, pick: (x: Sample) => number) =>
+    median(results[mode].map((x, i) => pick(x) - pick(results.bare[i]!)));
+  console.log(
+    '| mode | wall µs/query | wall overhead µs (paired) | wall ratio | CPU µs/query | CPU overhead µs (paired) | CPU ratio |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const mode of MODES) {
     const w = median(results[mode].map((s) => s.wall));
     const c = median(results[mode].map((s) => s.cpu));
+    const dw = paired(mode, (x) => x.wall);
+    const dc = paired(mode, (x) => x.cpu);
     console.log(
-      `| ${mode} | ${w.toFixed(2)} | ${(w / wall0).toFixed(3)} | ${c.toFixed(2)} | ${(c - cpu0).toFixed(2)} | ${(c / cpu0).toFixed(3)} |`,
+      `| ${mode} | ${w.toFixed(2)} | ${dw.toFixed(2)} | ${((wall0 + dw) / wall0).toFixed(3)} | ${c.toFixed(2)} | ${dc.toFixed(2)} | ${((cpu0 + dc) / cpu0).toFixed(3)} |`,
     );
   }
   await knex.schema.dropTableIfExists('bench_t');
 }
 
-console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
+console.log(
+  `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}, load ${loadavg()[0]!.toFixed(1)}`,
+);
 const sqlite = knexFactory({
   client: 'better-sqlite3',
   connection: { filename: ':memory:' },
   useNullAsDefault: true,
 });
-await bench('SQLite (better-sqlite3, :memory:)', sqlite, 20_000, 7);
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+await bench('SQLite (better-sqlite3, :memory:)', sqlite, Math.round(20_000 * SCALE), 7);
 await sqlite.destroy();
 
 const maria = knexFactory({
@@ -86,7 +139,7 @@ const maria = knexFactory({
 });
 try {
   await maria.raw('select 1');
-  await bench('MariaDB (mysql2, 127.0.0.1)', maria, 3000, 5);
+  await bench('MariaDB (mysql2, 127.0.0.1)', maria, Math.round(3000 * SCALE), 5);
 } catch (err) {
   console.log(`\nMariaDB skipped: ${(err as Error).message}`);
 } finally {

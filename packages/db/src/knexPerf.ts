@@ -13,6 +13,7 @@ import { FingerprintCache, type SqlShape } from './fingerprint.js';
 import { reportMissingIndex } from './missingIndex.js';
 import { type EvaluationContext, evaluateScope } from './nPlusOne.js';
 import { type KnexPerfOptions, resolveOptions } from './options.js';
+import { PairingMap } from './pairing.js';
 import { type AcquireContext, type PoolLike, PoolMonitor } from './poolMetrics.js';
 import { RequestScopes } from './requestScopes.js';
 import { affectedRowsOf, rowsOf } from './rows.js';
@@ -108,7 +109,7 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
   const now = () => performance.now();
   const cache = new FingerprintCache(dialect);
   const handles = new Map<string, ShapeHandles>();
-  const pending = new Map<string, Pending>();
+  const pending = new PairingMap<string, Pending>();
   const sites = new WeakMap<object, Error>();
   const limits: ScopeLimits = {
     maxFingerprints: opts.maxFingerprintsPerScope,
@@ -319,12 +320,14 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
     }
   };
 
+  // Call sites are only looked up where they are reported (most queries: no scope, not slow).
+  const siteFor = (builder: object | undefined) => (builder ? sites.get(builder) : undefined);
+
   const finish = (q: QueryEvent, response: unknown, err: unknown, builder: object | undefined) => {
     const uid = q.__knexQueryUid;
     if (!uid) return;
-    const p = pending.get(uid);
+    const p = pending.take(uid);
     if (!p) return;
-    pending.delete(uid);
     const t = now();
     const ms = t - p.start;
     const { shape } = p;
@@ -346,7 +349,6 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
       rows = rowsOf(response, p.method);
       if (rows !== undefined) h.rows.record(rows);
     }
-    const site = builder ? sites.get(builder) : undefined;
     const scope = p.scope;
     if (scope) {
       scope.inflight--;
@@ -359,18 +361,19 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
           singleRow = affected !== undefined && affected <= 1;
         }
       }
-      scope.record(shape, ms, singleRow, site);
+      scope.record(shape, ms, singleRow, siteFor(builder));
       scope.sequential.end(p.seq, ms, response);
     }
     if (!failed) {
-      if (ms > opts.slowQueryMs) reportSlowQuery(audit, opts, system, shape, ms, h.duration, site);
+      if (ms > opts.slowQueryMs)
+        reportSlowQuery(audit, opts, system, shape, ms, h.duration, siteFor(builder));
       if (
         rows !== undefined &&
         rows > opts.unboundedRows &&
         shape.operation === 'SELECT' &&
         !shape.hasLimit
       ) {
-        reportUnbounded(audit, opts, system, shape, rows, site);
+        reportUnbounded(audit, opts, system, shape, rows, siteFor(builder));
       }
       if (
         explainQueue &&

@@ -1,6 +1,7 @@
 import type { Audit, GaugeHandle, HistogramHandle } from '@perf/core';
 import { appFrames } from './callSite.js';
 import type { ResolvedOptions } from './options.js';
+import { PairingMap } from './pairing.js';
 import type { TransactionTracker } from './transactions.js';
 
 /** The part of a tarn Pool (knex.client.pool) the monitor uses. */
@@ -54,7 +55,14 @@ export interface PoolDeps {
  */
 export class PoolMonitor {
   private pool: PoolLike | undefined;
-  private readonly pending = new Map<number, PendingAcquire>();
+  private readonly pending = new PairingMap<number, PendingAcquire>();
+  /**
+   * Acquire time of connections in use: the last one acquired in a slot (sequential work holds one at a
+   * time, and a WeakMap swinging between 0 and 1 entries rehashes on every delete), the others in a WeakMap.
+   * The slot keeps at most one connection alive that the pool destroyed without a release.
+   */
+  private lastResource: object | undefined;
+  private lastResourceAt = 0;
   private readonly inUse = new WeakMap<object, number>();
   private readonly wait: HistogramHandle;
   private readonly use: HistogramHandle;
@@ -127,6 +135,7 @@ export class PoolMonitor {
     for (const [event, fn] of this.listeners) pool.removeListener(event, fn);
     this.pool = undefined;
     this.pending.clear();
+    this.lastResource = undefined;
   }
 
   /** Sets the gauges from the pool's current state. */
@@ -160,7 +169,7 @@ export class PoolMonitor {
     try {
       const { internal, inTransaction } = this.deps.marks();
       if (this.pending.size >= MAX_PENDING) {
-        const [oldest] = this.pending.keys();
+        const oldest = this.pending.firstKey();
         if (oldest !== undefined) this.pending.delete(oldest);
         this.evicted++;
       }
@@ -174,13 +183,16 @@ export class PoolMonitor {
 
   private onSuccess(id: number, resource: object): void {
     try {
-      const p = this.pending.get(id);
-      if (!p) return;
-      this.pending.delete(id);
-      if (p.internal) return;
+      const p = this.pending.take(id);
+      if (!p || p.internal) return;
       const now = this.deps.now();
       this.wait.record(now - p.t);
-      if (resource && typeof resource === 'object') this.inUse.set(resource, now);
+      if (resource && typeof resource === 'object') {
+        if (this.lastResource === undefined || this.lastResource === resource) {
+          this.lastResource = resource;
+          this.lastResourceAt = now;
+        } else this.inUse.set(resource, now);
+      }
       this.maybeSample(now);
     } catch (err) {
       this.fault(err);
@@ -190,9 +202,15 @@ export class PoolMonitor {
   private onRelease(resource: object): void {
     try {
       if (!resource || typeof resource !== 'object') return;
-      const t = this.inUse.get(resource);
-      if (t === undefined) return;
-      this.inUse.delete(resource);
+      let t: number | undefined;
+      if (resource === this.lastResource) {
+        t = this.lastResourceAt;
+        this.lastResource = undefined;
+      } else {
+        t = this.inUse.get(resource);
+        if (t === undefined) return;
+        this.inUse.delete(resource);
+      }
       const now = this.deps.now();
       this.use.record(now - t);
       // tarn fires release before it moves the connection back to free: sample after it has.
@@ -210,8 +228,7 @@ export class PoolMonitor {
 
   private onFail(id: number, err: Error): void {
     this.deps.audit.safely('@perf/db', () => {
-      const p = this.pending.get(id);
-      this.pending.delete(id);
+      const p = this.pending.take(id);
       if (!p || p.internal) return;
       const waited = this.deps.now() - p.t;
       this.wait.record(waited);

@@ -1,37 +1,62 @@
-// Throughput and p99 of hello-world servers bare vs with the @perf/node middleware, alternating variants in
-// one run so machine noise hits every variant alike. Run: pnpm --filter @perf/node bench
+// Throughput, p99 and server CPU per request of hello-world servers: bare vs the @perf/node middleware vs the
+// two peers the issue names (prom-client with a route histogram, OpenTelemetry HTTP instrumentation), all in
+// one run, variants alternating every round so machine noise hits each alike. Run: pnpm --filter @perf/node bench
 import { type ChildProcess, spawn } from 'node:child_process';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const FRAMEWORKS = ['http', 'express', 'fastify'];
+const FRAMEWORKS = (process.env.BENCH_FRAMEWORKS ?? 'express,fastify').split(',');
 // 'perf-noctx': the middleware with `context: false` (no AsyncLocalStorage), to separate the two costs.
-const VARIANTS = ['bare', 'perf', 'perf-noctx'];
+const VARIANTS = (process.env.BENCH_VARIANTS ?? 'bare,perf,perf-noctx,prom,otel').split(',');
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
+
+interface Sample {
+  rps: number;
+  p99: number;
+  /** Server process CPU time per request during the measured run, µs. */
+  cpuUs: number;
+}
+
+function ask<T>(child: ChildProcess, msg: string, pick: (m: unknown) => T | undefined): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (m: unknown) => {
+      const v = pick(m);
+      if (v === undefined) return;
+      child.off('message', on);
+      resolve(v);
+    };
+    child.on('message', on);
+    child.send(msg);
+  });
+}
 
 async function start(variant: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER, variant], {
     cwd: fileURLToPath(new URL('../../..', import.meta.url)),
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.once('data', (d) => resolve(Number(String(d).trim())));
+    child.once('message', (m) => resolve((m as { port: number }).port));
     child.once('exit', (code) => reject(new Error(`${variant} exited ${code}`)));
   });
   return { child, port };
 }
 
-async function measure(variant: string): Promise<{ rps: number; p99: number }> {
+async function measure(variant: string): Promise<Sample> {
   const { child, port } = await start(variant);
   try {
     const url = `http://127.0.0.1:${port}/hello/bench`;
     await autocannon({ url, connections: CONNECTIONS, duration: 1 }); // warm-up (JIT)
+    await ask(child, 'mark', (m) => (m === 'marked' ? true : undefined));
     const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
-    return { rps: r.requests.average, p99: r.latency.p99 };
+    const c = await ask(child, 'cpu', (m) => m as { cpuMs: number; recorded: number });
+    if (!variant.endsWith('bare') && c.recorded < r.requests.total)
+      throw new Error(`${variant} recorded ${c.recorded} of ${r.requests.total} requests`);
+    return { rps: r.requests.average, p99: r.latency.p99, cpuUs: (c.cpuMs * 1000) / r.requests.total };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -40,39 +65,44 @@ async function measure(variant: string): Promise<{ rps: number; p99: number }> {
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-const results = new Map<string, { rps: number[]; p99: number[] }>();
+const load0 = loadavg()[0]!;
+const samples = new Map<string, Sample[]>();
 for (let round = 0; round < ROUNDS; round++) {
   for (const fw of FRAMEWORKS) {
-    // Alternate the order inside each round so neither variant always runs first.
-    const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
+    // Rotate the order every round so no variant always runs first or right after another.
+    const shift = round % VARIANTS.length;
+    const order = [...VARIANTS.slice(shift), ...VARIANTS.slice(0, shift)];
     for (const v of order) {
       const variant = `${fw}-${v}`;
       const m = await measure(variant);
-      const entry = results.get(variant) ?? { rps: [], p99: [] };
-      entry.rps.push(m.rps);
-      entry.p99.push(m.p99);
-      results.set(variant, entry);
-      process.stderr.write(`round ${round + 1} ${variant}: ${m.rps.toFixed(0)} req/s, p99 ${m.p99} ms\n`);
+      samples.set(variant, [...(samples.get(variant) ?? []), m]);
+      process.stderr.write(
+        `round ${round + 1} ${variant}: ${m.rps.toFixed(0)} req/s, p99 ${m.p99} ms, ${m.cpuUs.toFixed(1)} µs CPU/req (load ${loadavg()[0]!.toFixed(1)})\n`,
+      );
     }
   }
 }
 
 const lines = [
-  `machine: ${cpus()[0]?.model ?? 'cpu'} x${availableParallelism()}, node ${process.versions.node}`,
-  `autocannon: ${CONNECTIONS} connections, ${SECONDS} s per sample, ${ROUNDS} alternating rounds, medians`,
+  `machine: ${cpus()[0]?.model ?? 'cpu'} x${availableParallelism()}, node ${process.versions.node}, ${new Date().toISOString()}`,
+  `load average (1 min) at start ${load0.toFixed(1)}, at end ${loadavg()[0]!.toFixed(1)}`,
+  `autocannon: ${CONNECTIONS} connections, ${SECONDS} s per sample after a 1 s warm-up, ${ROUNDS} rotating rounds`,
+  'ratios are medians of the per-round ratios (each variant against bare of the same round); others are medians',
   '',
-  '| framework | variant | req/s (median) | ratio vs bare | p99 ms (median) |',
-  '| --- | --- | --- | --- | --- |',
+  '| framework | variant | req/s | req/s ratio vs bare | p99 ms | CPU µs/req | CPU ratio vs bare |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
 ];
 for (const fw of FRAMEWORKS) {
-  const bare = median(results.get(`${fw}-bare`)!.rps);
+  const bare = samples.get(`${fw}-bare`)!;
   for (const v of VARIANTS) {
-    const r = results.get(`${fw}-${v}`)!;
+    const s = samples.get(`${fw}-${v}`)!;
+    const rpsRatio = median(s.map((x, i) => x.rps / bare[i]!.rps));
+    const cpuRatio = median(s.map((x, i) => x.cpuUs / bare[i]!.cpuUs));
     lines.push(
-      `| ${fw} | ${v} | ${median(r.rps).toFixed(0)} | ${(median(r.rps) / bare).toFixed(3)} | ${median(r.p99)} |`,
+      `| ${fw} | ${v} | ${median(s.map((x) => x.rps)).toFixed(0)} | ${rpsRatio.toFixed(3)} | ${median(s.map((x) => x.p99))} | ${median(s.map((x) => x.cpuUs)).toFixed(1)} | ${cpuRatio.toFixed(3)} |`,
     );
   }
 }

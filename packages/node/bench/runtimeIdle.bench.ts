@@ -1,17 +1,20 @@
 // CPU cost of the runtime collector in an idle process at default settings: process CPU time over wall time
-// with the collector vs without, alternating, in child processes. Run: npx tsx bench/runtimeIdle.bench.ts
+// with the collector vs without, alternating, in child processes. 'on-20' is the collector at the former 20 ms
+// delay resolution, to show what the resolution (the wake-ups of an idle loop) costs in the same run.
+// Run: npx tsx bench/runtimeIdle.bench.ts
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 const child = `
 import { createAudit } from '@perf/core';
 import { nodeRuntime } from './packages/node/src/index.ts';
-const withCollector = process.argv[1] === 'on';
+const mode = process.argv[1];
 const audit = createAudit({ subject: 'idle' });
-if (withCollector) audit.use(nodeRuntime());
+if (mode === 'on') audit.use(nodeRuntime());
+if (mode === 'on-20') audit.use(nodeRuntime({ resolutionMs: 20 }));
 await new Promise((r) => setTimeout(r, 1000));
 const c0 = process.cpuUsage();
 const t0 = performance.now();
@@ -22,7 +25,9 @@ await audit.close();
 console.log(JSON.stringify({ cpu: (c.user + c.system) / 1000 / wall }));
 `;
 
-function run(mode: 'on' | 'off'): Promise<number> {
+type Mode = 'off' | 'on' | 'on-20';
+
+function run(mode: Mode): Promise<number> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', child, mode], {
       cwd: fileURLToPath(new URL('../../..', import.meta.url)),
@@ -42,14 +47,18 @@ function run(mode: 'on' | 'off'): Promise<number> {
   });
 }
 
-const on: number[] = [];
-const off: number[] = [];
+const modes: Mode[] = ['off', 'on', 'on-20'];
+const cpu = new Map<Mode, number[]>(modes.map((m) => [m, []]));
 for (let i = 0; i < ROUNDS; i++) {
-  off.push(await run('off'));
-  on.push(await run('on'));
+  // Alternate the order each round so no mode always runs first.
+  for (const m of i % 2 === 0 ? modes : [...modes].reverse()) cpu.get(m)!.push(await run(m));
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const pct = (x: number) => `${(x * 100).toFixed(3)}%`;
-console.log(`idle process CPU (fraction of one core), ${SECONDS} s x ${ROUNDS} rounds, medians`);
-console.log(`without collector: ${pct(median(off))}, with nodeRuntime() defaults: ${pct(median(on))}`);
-console.log(`collector cost: ${pct(median(on) - median(off))} of one core`);
+const off = median(cpu.get('off')!);
+console.log(`idle process CPU (fraction of one core), ${SECONDS} s x ${ROUNDS} alternating rounds, medians`);
+for (const m of modes) {
+  const xs = cpu.get(m)!;
+  const cost = m === 'off' ? '' : `, collector cost ${pct(median(xs) - off)}`;
+  console.log(`${m.padEnd(6)} ${pct(median(xs))}${cost} (rounds: ${xs.map(pct).join(' ')})`);
+}

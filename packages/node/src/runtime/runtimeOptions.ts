@@ -2,7 +2,11 @@
 export interface RuntimeOptions {
   /** Sampling window for ELU, CPU, memory and the findings, ms. Default 1000. */
   intervalMs?: number;
-  /** monitorEventLoopDelay resolution, ms; subtracted from every reading. Default 20. */
+  /**
+   * monitorEventLoopDelay resolution, ms; subtracted from every reading. Default 50: each tick is a wake-up of
+   * an idle process, and a stall reads up to one resolution short, so 50 keeps every stall >= threshold + 50 ms
+   * visible at 20 wake-ups per second. Lower it for finer delay percentiles of short blocks.
+   */
   resolutionMs?: number;
   /** A loop stall longer than this is a `node.event-loop-blocked` finding, ms. Default 100. */
   stallThresholdMs?: number;
@@ -81,7 +85,7 @@ export interface ResolvedRuntimeOptions {
 export function resolveRuntimeOptions(o: RuntimeOptions = {}): ResolvedRuntimeOptions {
   return {
     intervalMs: Math.max(10, o.intervalMs ?? 1000),
-    resolutionMs: Math.max(1, Math.round(o.resolutionMs ?? 20)),
+    resolutionMs: Math.max(1, Math.round(o.resolutionMs ?? 50)),
     stallThresholdMs: o.stallThresholdMs ?? 100,
     stallCheckMs: Math.max(0, o.stallCheckMs ?? 0),
     gcPressureMsPerSecond: o.gcPressureMsPerSecond ?? 100,
