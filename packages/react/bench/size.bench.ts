@@ -1,54 +1,167 @@
-// The package's own size in an app bundle: what a browser downloads for the usual imports, minified with
-// esbuild (react and react-dom external), without and with web-vitals, and with @perf/core (and its zod).
+// The package's own size in an app bundle, next to react-scan and why-did-you-render, measured the same way for
+// every row: an entry module that imports the named exports (so the bundler tree-shakes what is not imported),
+// bundled by esbuild (minify, ESM, platform browser, target es2020, NODE_ENV=production), react, react-dom and
+// their subpaths always external; then raw bytes, gzip level 9 and brotli quality 11 of the single output file.
+// @perf/react and @perf/core are bundled from source (tsup's dist is the same code transpiled). Which of
+// web-vitals and @perf/core are inside the bundle is stated per row. The top contributors (minified bytes per
+// source file, from esbuild's metafile) are printed under the table.
 // Run: npx tsx bench/size.bench.ts
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 // esbuild comes with tsup (a root devDependency); resolving it from there avoids a second copy.
+interface Metafile {
+  outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
+}
 interface Esbuild {
   version: string;
-  build(options: Record<string, unknown>): Promise<{ outputFiles: { contents: Uint8Array }[] }>;
+  build(
+    options: Record<string, unknown>,
+  ): Promise<{ outputFiles: { contents: Uint8Array }[]; metafile: Metafile }>;
 }
 const esbuild = createRequire(createRequire(import.meta.url).resolve('tsup'))('esbuild') as Esbuild;
-const index = fileURLToPath(new URL('../src/index.ts', import.meta.url));
-const core = fileURLToPath(new URL('../../core/src/index.ts', import.meta.url));
+const src = (p: string) => JSON.stringify(fileURLToPath(new URL(p, import.meta.url)));
+const INDEX = src('../src/index.ts');
+const CORE_ALIAS = {
+  '@perf/core/recorder': fileURLToPath(new URL('../../core/src/recorder.ts', import.meta.url)),
+  '@perf/core': fileURLToPath(new URL('../../core/src/index.ts', import.meta.url)),
+};
+const REACT = ['react', 'react/*', 'react-dom', 'react-dom/*'];
+const WEB_VITALS = ['web-vitals', 'web-vitals/*'];
+const CORE = ['@perf/core', '@perf/core/*'];
 
-const entry = `export { createBrowserAudit, withPerf, PerfProfiler, useRenderTracking } from ${JSON.stringify(index)};`;
+interface Row {
+  name: string;
+  entry: string;
+  /** Bundled besides the package itself, for the table. */
+  includes: string;
+  external: string[];
+  breakdown?: boolean;
+}
 
-async function size(external: string[]) {
+const BROWSER = `export { createBrowserAudit, PerfProfiler, withPerf, useRenderTracking } from ${INDEX};`;
+const rows: Row[] = [
+  {
+    name: '@perf/react render hooks: PerfProfiler, withPerf, useRenderTracking',
+    entry: `export { PerfProfiler, withPerf, useRenderTracking } from ${INDEX};`,
+    includes: '-',
+    external: [...WEB_VITALS, ...CORE],
+  },
+  {
+    name: '@perf/react render hooks + RenderTracker (findings, metrics)',
+    entry: `export { RenderTracker, PerfProfiler, withPerf, useRenderTracking } from ${INDEX};`,
+    includes: '-',
+    external: [...WEB_VITALS, ...CORE],
+  },
+  {
+    name: '@perf/react browser setup: createBrowserAudit + the three hooks',
+    entry: BROWSER,
+    includes: '-',
+    external: [...WEB_VITALS, ...CORE],
+    breakdown: true,
+  },
+  {
+    name: '@perf/react browser setup',
+    entry: BROWSER,
+    includes: 'web-vitals',
+    external: CORE,
+  },
+  {
+    name: '@perf/react browser setup',
+    entry: BROWSER,
+    includes: '@perf/core/recorder',
+    external: WEB_VITALS,
+    breakdown: true,
+  },
+  {
+    name: '@perf/react browser setup (what an app ships)',
+    entry: BROWSER,
+    includes: 'web-vitals, @perf/core/recorder',
+    external: [],
+  },
+  {
+    name: '@perf/core/recorder createAudit alone',
+    entry: `export { createAudit } from '@perf/core/recorder';`,
+    includes: '(only core)',
+    external: [],
+  },
+  {
+    name: 'web-vitals/attribution onLCP..onTTFB alone',
+    entry: `export { onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals/attribution';`,
+    includes: '(only web-vitals)',
+    external: [],
+  },
+  {
+    name: 'web-vitals (standard build) onLCP..onTTFB alone',
+    entry: `export { onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals';`,
+    includes: '(only web-vitals)',
+    external: [],
+  },
+  {
+    name: 'react-scan 1.2.0: scan',
+    entry: `export { scan } from 'react-scan';`,
+    includes: 'its dependencies',
+    external: [],
+  },
+  {
+    name: 'why-did-you-render 10.0.1: default export',
+    entry: `export { default } from '@welldone-software/why-did-you-render';`,
+    includes: 'its dependencies',
+    external: [],
+  },
+];
+
+async function measure(row: Row) {
+  const externalCore = row.external.includes('@perf/core');
   const out = await esbuild.build({
-    stdin: { contents: entry, resolveDir: process.cwd(), loader: 'ts' },
+    stdin: { contents: row.entry, resolveDir: fileURLToPath(new URL('.', import.meta.url)), loader: 'ts' },
     bundle: true,
     minify: true,
     format: 'esm',
     platform: 'browser',
     target: 'es2020',
+    define: { 'process.env.NODE_ENV': '"production"' },
     write: false,
-    external: ['react', 'react-dom', 'react-dom/client', ...external],
-    // The alias would override `external`, so it is only set when @perf/core is bundled.
-    ...(external.includes('@perf/core') ? {} : { alias: { '@perf/core': core } }),
+    metafile: true,
+    external: [...REACT, ...row.external],
+    // An alias would override `external`, so @perf/core is aliased to its source only when it is bundled.
+    ...(externalCore ? {} : { alias: CORE_ALIAS }),
     logLevel: 'silent',
   });
   const code = Buffer.from(out.outputFiles[0]!.contents);
+  const inputs = Object.values(out.metafile.outputs)[0]!.inputs;
   return {
     raw: code.length,
     gzip: gzipSync(code, { level: 9 }).length,
     brotli: brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    top: Object.entries(inputs)
+      .map(
+        ([file, v]) =>
+          [file.replace(/^.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, ''), v.bytesInOutput] as const,
+      )
+      .filter(([, bytes]) => bytes > 0)
+      .sort((a, b) => b[1] - a[1]),
   };
 }
 
-const rows: [string, string[]][] = [
-  ['@perf/react only (web-vitals and @perf/core external)', ['web-vitals', 'web-vitals/*', '@perf/core']],
-  ['@perf/react + web-vitals (@perf/core external)', ['@perf/core']],
-  ['@perf/react + web-vitals + @perf/core (with zod)', []],
-];
+const kb = (n: number) => `${(n / 1024).toFixed(2)} KB`;
 console.log(
-  `esbuild ${esbuild.version}, minified ESM; imports: createBrowserAudit, withPerf, PerfProfiler, useRenderTracking\n`,
+  `esbuild ${esbuild.version}: bundle, minify, ESM, browser, es2020, NODE_ENV=production; react/react-dom external; gzip -9, brotli q11\n`,
 );
-console.log('| bundle | raw | gzip | brotli |');
-console.log('| --- | ---: | ---: | ---: |');
-for (const [name, external] of rows) {
-  const s = await size(external);
-  console.log(`| ${name} | ${s.raw} B | ${s.gzip} B | ${s.brotli} B |`);
+console.log('| bundle | also bundled | minified | gzip | brotli |');
+console.log('| --- | --- | ---: | ---: | ---: |');
+const breakdowns: string[] = [];
+for (const row of rows) {
+  const s = await measure(row);
+  console.log(
+    `| ${row.name} | ${row.includes} | ${s.raw} B | ${s.gzip} B | ${s.brotli} B (${kb(s.brotli)}) |`,
+  );
+  if (row.breakdown) {
+    breakdowns.push(
+      `\n${row.name}, also bundled: ${row.includes} — minified bytes per source file (top 12):`,
+      ...s.top.slice(0, 12).map(([file, bytes]) => `  ${String(bytes).padStart(6)}  ${file}`),
+    );
+  }
 }
+console.log(breakdowns.join('\n'));
