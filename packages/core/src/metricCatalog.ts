@@ -168,9 +168,10 @@ export const METRICS = {
   },
   'frontend.lighthouse.score': {
     area: 'frontend',
-    unit: '1',
+    unit: '{score}',
     kind: 'gauge',
-    description: 'Lighthouse-style performance score (0-100).',
+    description:
+      'Lighthouse-style score (0-100) of a page load: Lighthouse 10 curves and weights, no Speed Index.',
   },
   'react.render.duration': {
     area: 'frontend',

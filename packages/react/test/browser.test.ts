@@ -199,6 +199,11 @@ describe.skipIf(!chromiumPath)('@perf/react in headless Chromium', () => {
     expect(metric('webvitals.fid')).toHaveLength(0);
     expect(metric('frontend.tbt')).toHaveLength(1);
     expect(metric('frontend.tti')).toHaveLength(1);
+    // The page load's Lighthouse-style score, from the same FCP, LCP, TBT and CLS the report carries.
+    const score = one('frontend.lighthouse.score');
+    expect(score.kind === 'gauge' && score.value).toBeGreaterThanOrEqual(0);
+    expect(score.kind === 'gauge' && score.value).toBeLessThanOrEqual(100);
+    expect(score.attributes).toMatchObject({ 'page.route': '/', 'form.factor': 'desktop' });
 
     // Renders: counts per component and phase; a production build has no Profiler durations.
     // BadItem re-renders on every App commit (three chained ticks, the click, and the banner and API results,

@@ -2,6 +2,7 @@ import { type Audit, type Budget, createAudit, type Subject } from '@perf/core/r
 import { getActiveRenderTracker, setActiveRenderTracker } from '../render/activeTracker.js';
 import { RenderTracker, type RenderTrackerOptions } from '../render/renderTracker.js';
 import { DEFAULT_BEACON_LIMIT_BYTES, sendBody, splitReport } from './beacon.js';
+import { lighthouseScore } from './lighthouseScore.js';
 import { estimateBlocking, type LongTask } from './longTasks.js';
 import { ResourceCollector } from './resources.js';
 import { createRouteSource, defaultRoute, type RouteSource } from './route.js';
@@ -34,6 +35,8 @@ export interface BrowserAuditOptions extends RenderTrackerOptions {
   webVitals?: boolean;
   /** Make this audit's RenderTracker the default for PerfProfiler/withPerf/useRenderTracking. Default true. */
   activate?: boolean;
+  /** Lighthouse curves for the 'frontend.lighthouse.score' of the page load. Default 'desktop'. */
+  formFactor?: 'desktop' | 'mobile';
 }
 
 /** A browser-side audit that sends itself as beacons when the page is hidden. */
@@ -81,6 +84,8 @@ export function createBrowserAudit(options: BrowserAuditOptions): BrowserAudit {
   const cleanups: (() => void)[] = [];
   let closed = false;
   let blockingRecorded = false;
+  let scoreRecorded = false;
+  let loadTbt: number | undefined;
   let firstInput = Number.POSITIVE_INFINITY;
   const longTasks: LongTask[] = [];
   let loafOnly = false;
@@ -200,6 +205,22 @@ export function createBrowserAudit(options: BrowserAuditOptions): BrowserAudit {
     const attrs = { 'page.route': routes.at(fcp) };
     audit.histogram('frontend.tbt', attrs).record(est.tbt);
     audit.histogram('frontend.tti', { ...attrs, settled: est.settled }).record(est.tti);
+    loadTbt = est.tbt;
+  };
+
+  // Once per page load, when FCP, LCP and TBT are known (CLS is 0 until a shift is reported).
+  const recordScore = () => {
+    const load = vitals?.pageLoad();
+    if (scoreRecorded || loadTbt === undefined || load?.FCP === undefined || load.LCP === undefined) return;
+    scoreRecorded = true;
+    const formFactor = options.formFactor ?? 'desktop';
+    const score = lighthouseScore(
+      { fcp: load.FCP, lcp: load.LCP, tbt: loadTbt, cls: load.CLS ?? 0 },
+      formFactor,
+    );
+    audit
+      .gauge('frontend.lighthouse.score', { 'page.route': routes.at(0), 'form.factor': formFactor })
+      .set(score);
   };
 
   const flush = (): number => {
@@ -207,6 +228,7 @@ export function createBrowserAudit(options: BrowserAuditOptions): BrowserAudit {
     return (
       audit.safely(COLLECTOR, () => {
         recordBlocking();
+        recordScore();
         vitals?.flush();
         res.flush();
         sampleHeap();

@@ -42,6 +42,8 @@ export interface WebVitalsOptions {
  */
 export class WebVitalsCollector {
   private pending = new Map<string, Pending>();
+  /** FCP, LCP and CLS of the page load itself (not of soft navigations), for the Lighthouse-style score. */
+  private readonly load: { FCP?: number; LCP?: number; CLS?: number } = {};
   private closed = false;
   private linked = new Set<number>();
 
@@ -84,6 +86,12 @@ export class WebVitalsCollector {
   }
 
   private onMetric(m: MetricWithAttribution): void {
+    if (
+      m.navigationType !== 'soft-navigation' &&
+      (m.name === 'FCP' || m.name === 'LCP' || m.name === 'CLS')
+    ) {
+      this.load[m.name] = m.value;
+    }
     const route = this.routeOf(m);
     this.pending.set(m.id, { name: NAMES[m.name], value: m.value, rating: m.rating, route });
     if (m.name === 'INP' && m.value > this.options.slowInteractionMs) this.linkInteraction(m, route);
@@ -131,6 +139,11 @@ export class WebVitalsCollector {
         source: 'web-vitals INP attribution joined with commit times of tracked components',
       },
     });
+  }
+
+  /** The page load's FCP, LCP and CLS as far as web-vitals has reported them. */
+  pageLoad(): { FCP?: number; LCP?: number; CLS?: number } {
+    return { ...this.load };
   }
 
   /** Records the latest value of each reported metric instance. */
