@@ -1,5 +1,6 @@
 import type { Budget } from '../budgets/budget.js';
 import { evaluateBudgets } from '../budgets/evaluate.js';
+import type { Histogram } from '../histogram/histogram.js';
 import { metricInfo } from '../metricCatalog.js';
 import { SCHEMA_VERSION } from '../schema/constants.js';
 import type {
@@ -50,6 +51,8 @@ export interface HistogramHandle {
   readonly count: number;
   /** The value at quantile q in [0, 1]; NaN while empty. */
   quantile(q: number): number;
+  /** Adds what this series recorded to `target` (exactly), so a collector can read across its own series. */
+  mergeInto(target: Histogram): void;
 }
 export interface GaugeHandle {
   set(value: number): void;
@@ -99,7 +102,7 @@ export interface Audit {
   close(): Promise<void>;
 }
 
-const NOOP = { record() {}, set() {}, add() {}, count: 0, quantile: () => Number.NaN };
+const NOOP = { record() {}, set() {}, add() {}, mergeInto() {}, count: 0, quantile: () => Number.NaN };
 
 /** Creates an Audit for one subject (an app, a job, a test run). */
 export function createAudit(options: AuditOptions): Audit {

@@ -125,6 +125,11 @@ export class Histogram {
     return v < this.min ? this.min : v > this.max ? this.max : v;
   }
 
+  /** Adds this histogram into `target` (the HistogramHandle view of merge). */
+  mergeInto(target: Histogram): void {
+    target.merge(this);
+  }
+
   /** Adds everything `other` recorded; the result equals recording both streams into one histogram. */
   merge(other: Histogram): this {
     this.rejected += other.rejected;

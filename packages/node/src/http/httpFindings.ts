@@ -19,7 +19,8 @@ export function raiseHttpFindings(inst: HttpInstrumentation, audit: Audit): void
     const attributes = { 'http.request.method': s.method, 'http.route': s.route };
     const where = `${s.method} ${s.route}`;
     if (s.total >= o.minRequests) {
-      const p95 = s.latency.quantile(0.95);
+      const latency = s.latency();
+      const p95 = latency.quantile(0.95);
       if (p95 > o.slowRouteMs) {
         audit.finding({
           rule: 'http.slow-endpoint',
@@ -35,7 +36,7 @@ export function raiseHttpFindings(inst: HttpInstrumentation, audit: Audit): void
                 name: 'http.server.request.duration',
                 attributes,
                 statistic: 'p99',
-                value: s.latency.quantile(0.99),
+                value: latency.quantile(0.99),
                 unit: 'ms',
               },
             ],

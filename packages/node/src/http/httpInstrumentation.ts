@@ -99,7 +99,6 @@ export class HttpInstrumentation implements Collector {
     h.duration.record(durationMs);
     h.requests.add();
     h.size.record(bytes);
-    stats.latency.record(durationMs);
     stats.byClass[ci]!++;
     stats.total++;
     this.byClass[ci]!++;

@@ -9,10 +9,9 @@ interface ClassHandles {
 
 /**
  * Everything known about one method + route: the audit's handles per status class (looked up once, not per
- * request) and the route's own latency histogram and counts, which the findings read.
+ * request) and the counts the findings read. Latency lives only in the audit's series.
  */
 export class RouteStats {
-  readonly latency = new Histogram();
   readonly byClass = [0, 0, 0, 0, 0];
   total = 0;
   uncompressed = 0;
@@ -55,5 +54,15 @@ export class RouteStats {
     };
     this.handles[classIndex] = h;
     return h;
+  }
+
+  /**
+   * The route's latency over every status class, merged exactly from the audit's series. Past the cardinality
+   * cap a class shares the overflow series with other routes, and this reads that mix.
+   */
+  latency(): Histogram {
+    const merged = new Histogram();
+    for (const h of this.handles) h?.duration.mergeInto(merged);
+    return merged;
   }
 }
