@@ -24,7 +24,7 @@ export interface BatchResult<R> extends BatchSummary {
 
 /** Failures kept with their error per batch; beyond this only the count grows. */
 export const MAX_BATCH_FAILURES = 1000;
-/** Items timed one by one before the batch picks its timing stride. */
+/** Items started before the batch picks its timing stride (all of them timed unless the first is fast). */
 export const CALIBRATION_ITEMS = 16;
 /** Largest stride (a power of two): even trivial items get one timed sample per this many. */
 export const MAX_STRIDE = 1024;
@@ -94,68 +94,78 @@ export async function runBatch<I, R>(
     hist?.record(ms, weight);
     if (calibrated) return;
     if (ms < fastestMs) fastestMs = ms;
-    if (timedItems >= CALIBRATION_ITEMS) {
-      calibrated = true;
-      // The fastest timed item is the estimate least disturbed by preemption on a busy machine; with
-      // concurrency, the other workers' items ran inside it. Elapsed / started items bounds it from above.
-      const fromTimed = (fastestMs - clockCost()) / Math.min(concurrency, n);
-      const fromProgress = (performance.now() - started) / next;
-      mask = 2 ** Math.floor(Math.log2(strideFor(Math.min(fromTimed, fromProgress)))) - 1;
+    if (next < CALIBRATION_ITEMS) {
+      // Fast items do not need every calibration item timed: the first one shows they are fast, and one item
+      // (weighted by the window) then stands for the rest of the window. Slow items are all timed from the start.
+      // Short batches time every item.
+      if (timedItems === 1 && n > 2 * CALIBRATION_ITEMS && strideFor(ms) >= CALIBRATION_ITEMS) {
+        mask = CALIBRATION_ITEMS - 1;
+      }
+      return;
     }
+    calibrated = true;
+    // The fastest timed item is the estimate least disturbed by preemption on a busy machine; with
+    // concurrency, the other workers' items ran inside it. Elapsed / started items bounds it from above.
+    const fromTimed = (fastestMs - clockCost()) / Math.min(concurrency, n);
+    const fromProgress = (performance.now() - started) / next;
+    mask = 2 ** Math.floor(Math.log2(strideFor(Math.min(fromTimed, fromProgress)))) - 1;
   };
-  const fail = (index: number, error: unknown) => {
+  /** Counts a failed item; true when the batch must stop taking items (stopOnError). */
+  const onFailure = (index: number, error: unknown): boolean => {
     failed++;
     if (failures.length < MAX_BATCH_FAILURES) failures.push({ index, error });
-    if (options.stopOnError && !firstError) {
-      // Jumping `next` to the end stops every worker without a flag test per item.
-      stoppedAt = next;
-      next = n;
-      firstError = { error };
-    }
+    if (!options.stopOnError || firstError) return false;
+    firstError = { error };
+    return true;
   };
 
-  /** Settles a timed item whose result is a promise. */
-  async function timedSettle(i: number, pending: PromiseLike<R>, t0: number, weight: number): Promise<void> {
-    try {
-      results[i] = await pending;
-    } catch (error) {
-      fail(i, error);
-    }
-    record(performance.now() - t0, weight);
-  }
-
-  /** Runs and times one item; a synchronous item is timed without any await. */
-  function timedItem(i: number, weight: number): Promise<void> | undefined {
+  /**
+   * Runs and times one item and returns its result: a synchronous value after timing it, or a promise that
+   * settles like the item's after timing it. Errors (after timing) go to the worker's catch.
+   */
+  function timedItem(i: number): R | PromiseLike<R> {
+    const weight = mask + 1;
     const t0 = performance.now();
     let r: R | PromiseLike<R>;
     try {
       r = fn(items[i] as I, i);
     } catch (error) {
       record(performance.now() - t0, weight);
-      fail(i, error);
-      return undefined;
+      throw error;
     }
-    if (r instanceof Promise || isPromiseLike(r)) return timedSettle(i, r, t0, weight);
-    results[i] = r;
-    record(performance.now() - t0, weight);
-    return undefined;
+    if (!(r instanceof Promise || isPromiseLike(r))) {
+      record(performance.now() - t0, weight);
+      return r;
+    }
+    return Promise.resolve(r).then(
+      (value) => {
+        record(performance.now() - t0, weight);
+        return value;
+      },
+      (error: unknown) => {
+        record(performance.now() - t0, weight);
+        throw error;
+      },
+    );
   }
 
+  // The worker is as small as the plain loop it replaces: an async function saves its register file at every
+  // await, so a second await site or an extra local here cost ~2 ns on each item (5% of a 40 ns async item,
+  // measured with a paired in-process loop). Only the worker assigns `next`, so V8 need not reload it.
   async function worker(): Promise<void> {
     while (next < n) {
       const i = next++;
-      // Index-based selection keeps no per-worker state alive across the await (saving it costs per item).
-      if ((i & mask) === 0) {
-        const pending = timedItem(i, mask + 1);
-        if (pending) await pending;
-        continue;
-      }
       try {
+        // Index-based selection keeps no per-worker state alive across the await.
+        const r = (i & mask) === 0 ? timedItem(i) : fn(items[i] as I, i);
         // A synchronous result is taken as is: awaiting it would only add a microtask hop per item.
-        const r = fn(items[i] as I, i);
         results[i] = r instanceof Promise || isPromiseLike(r) ? await r : r;
       } catch (error) {
-        fail(i, error);
+        if (onFailure(i, error)) {
+          // Jumping `next` to the end stops every worker without a flag test per item.
+          stoppedAt = next;
+          next = n;
+        }
       }
     }
   }

@@ -45,6 +45,24 @@ describe('job.batch', () => {
     expect(Math.abs(count - items.length)).toBeLessThanOrEqual(batch.timingStride + CALIBRATION_ITEMS);
   });
 
+  it('times every item of a short batch, however fast, and weights async tiny items too', async () => {
+    const audit = newAudit();
+    await mlJob(audit, 'short', { kind: 'batch' }, (job) =>
+      job.batch([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], (x) => x),
+    );
+    const short = metric(audit.report(), 'ml.batch.item.duration', { 'ml.job.name': 'short' });
+    expect(short?.kind === 'histogram' && short.count).toBe(10);
+    const items = Array.from({ length: 5_000 }, (_, i) => i);
+    const batch = await mlJob(audit, 'async-tiny', { kind: 'batch' }, (job) =>
+      job.batch(items, async (x) => x + 1, { concurrency: 3 }),
+    );
+    expect(batch.results[4_999]).toBe(5_000);
+    expect(batch.timedItems).toBeLessThan(items.length / 2);
+    const h = metric(audit.report(), 'ml.batch.item.duration', { 'ml.job.name': 'async-tiny' });
+    const count = h?.kind === 'histogram' ? h.count : 0;
+    expect(Math.abs(count - items.length)).toBeLessThanOrEqual(batch.timingStride + CALIBRATION_ITEMS);
+  });
+
   it('counts failing items without stopping the batch', async () => {
     const audit = newAudit();
     const batch = await mlJob(audit, 'score', { kind: 'batch' }, (job) =>
