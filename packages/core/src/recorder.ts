@@ -18,7 +18,9 @@ export { evaluateBudgets } from './budgets/evaluate.js';
 export { Histogram, type HistogramOptions } from './histogram/histogram.js';
 export { areaOf, METRICS, metricInfo } from './metricCatalog.js';
 export {
+  addRequestContextReader,
   currentRequestContext,
+  hasRequestContextReaders,
   type RequestContext,
   registerRequestContextProvider,
 } from './requestContext.js';

@@ -32,3 +32,24 @@ export function currentRequestContext(): RequestContext | undefined {
     return undefined;
   }
 }
+
+// Readers declare themselves so a middleware can skip AsyncLocalStorage while nobody reads the context: on
+// Node 20 a used AsyncLocalStorage turns on promise hooks process-wide, a cost every promise then pays.
+const READERS = Symbol.for('@perf/core.request-context.readers');
+const readers = globalThis as { [READERS]?: number };
+
+/** Declares that this code reads the request context (@perf/db does); returns the undo, for close(). */
+export function addRequestContextReader(): () => void {
+  readers[READERS] = (readers[READERS] ?? 0) + 1;
+  let removed = false;
+  return () => {
+    if (removed) return;
+    removed = true;
+    readers[READERS] = Math.max(0, (readers[READERS] ?? 1) - 1);
+  };
+}
+
+/** Whether any code has declared it reads the request context (a middleware's `context: 'auto'`). */
+export function hasRequestContextReaders(): boolean {
+  return (readers[READERS] ?? 0) > 0;
+}

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Collector, CounterHandle, HistogramHandle } from '@perf/core';
-import { currentRequestContext } from '@perf/core';
+import { addRequestContextReader, currentRequestContext } from '@perf/core';
 import type { Knex } from 'knex';
 import { captureSite } from './callSite.js';
 import { dialectOf } from './dialect.js';
@@ -443,6 +443,8 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
   knex.on('query', onQuery);
   knex.on('query-response', onResponse);
   knex.on('query-error', onError);
+  // Tells @perf/node's middleware (context: 'auto') that queries are attributed to requests from now on.
+  const removeReader = addRequestContextReader();
 
   // --- call sites: captured where the app builds the query (later frames are knex internals) -------
   const captureFor = (builder: unknown) => {
@@ -541,6 +543,7 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
       knex.removeListener('query-response', onResponse);
       knex.removeListener('query-error', onError);
       pool.detach();
+      removeReader();
       for (const p of patched.splice(0)) {
         if (p.own) p.target[p.key] = p.original;
         else delete (p.target as Partial<ClientInternals>)[p.key];

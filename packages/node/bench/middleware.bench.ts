@@ -10,8 +10,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const FRAMEWORKS = (process.env.BENCH_FRAMEWORKS ?? 'express,fastify').split(',');
-// 'perf-noctx': the middleware with `context: false` (no AsyncLocalStorage), to separate the two costs.
-const VARIANTS = (process.env.BENCH_VARIANTS ?? 'bare,perf,perf-noctx,prom,otel').split(',');
+// 'perf' is the middleware with defaults (`context: 'auto'`, no reader: no AsyncLocalStorage); 'perf-ctx' has
+// `context: true`, as when @perf/db reads the request context, to separate the two costs.
+const VARIANTS = (process.env.BENCH_VARIANTS ?? 'bare,perf,perf-ctx,prom,otel').split(',');
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
 
 interface Sample {

@@ -1,5 +1,6 @@
 // One hello-world server per bench variant, in its own process so the load generator does not share its loop.
-// Variants `<framework>-<kind>`: bare, perf (the @perf/node middleware), perf-noctx (`context: false`), prom
+// Variants `<framework>-<kind>`: bare, perf (the @perf/node middleware, defaults: `context: 'auto'` with no reader,
+// so no AsyncLocalStorage), perf-ctx (`context: true`, what an app with @perf/db gets), prom
 // (prom-client with a route histogram recorded in a middleware / hook), otel (@opentelemetry/instrumentation-http
 // with an sdk-metrics MeterProvider and the AsyncLocalStorage context manager, as NodeSDK sets up; no exporter).
 // The parent talks over IPC: 'mark' starts a measured span, 'cpu' returns the CPU time spent since the mark.
@@ -79,12 +80,18 @@ if (framework === 'http') {
     res.end(body);
   };
   server = http.createServer(
-    kind === 'perf' ? perfHandler(handler, { audit, route: () => '/hello/:name' }) : handler,
+    kind.startsWith('perf')
+      ? perfHandler(handler, {
+          audit,
+          route: () => '/hello/:name',
+          context: kind === 'perf-ctx' ? true : 'auto',
+        })
+      : handler,
   );
 } else if (framework === 'express') {
   const { default: express } = await import('express');
   const app = express();
-  if (kind.startsWith('perf')) app.use(expressPerf({ audit, context: kind !== 'perf-noctx' }));
+  if (kind.startsWith('perf')) app.use(expressPerf({ audit, context: kind === 'perf-ctx' ? true : 'auto' }));
   if (promHistogram) {
     const h = promHistogram;
     app.use((req, res, next) => {
@@ -108,7 +115,8 @@ if (framework === 'http') {
       return s;
     },
   });
-  if (kind.startsWith('perf')) await app.register(fastifyPerf, { audit, context: kind !== 'perf-noctx' });
+  if (kind.startsWith('perf'))
+    await app.register(fastifyPerf, { audit, context: kind === 'perf-ctx' ? true : 'auto' });
   if (promHistogram) {
     const h = promHistogram;
     const started = new WeakMap<object, () => void>();

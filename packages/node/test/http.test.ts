@@ -141,7 +141,8 @@ describe('HTTP middleware under autocannon load', () => {
               res.end(body);
             };
             if (path.startsWith('/users/')) {
-              setRoute('/users/:id');
+              // By the request object: works whether or not the request context is on.
+              setRoute('/users/:id', req);
               send(200, JSON.stringify({ id: path.slice(7) }), 'application/json');
             } else if (path === '/boom') send(500, 'boom');
             else if (path === '/slow') setTimeout(() => send(200, 'ok'), 30);
@@ -152,6 +153,7 @@ describe('HTTP middleware under autocannon load', () => {
               res.end(BIG_BODY.slice(1000));
             } else if (path === '/large') send(200, LARGE_BODY);
             else if (path.startsWith('/ctx/')) {
+              // From the async context: on here because the scenario declared a reader.
               setRoute('/ctx/:name');
               void contextSnapshot().then((c) => send(200, JSON.stringify(c), 'application/json'));
             } else send(404, 'not found');

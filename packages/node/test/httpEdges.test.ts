@@ -1,6 +1,12 @@
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createAudit, currentRequestContext, parseReport } from '@perf/core';
+import {
+  addRequestContextReader,
+  createAudit,
+  currentRequestContext,
+  hasRequestContextReaders,
+  parseReport,
+} from '@perf/core';
 import express from 'express';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +17,7 @@ describe('HTTP middleware edge cases', () => {
   it('fastify keeps the request context through JSON body parsing (POST)', async () => {
     const audit = createAudit({ subject: 'fastify-post' });
     const app = Fastify();
-    await app.register(fastifyPerf, { audit });
+    await app.register(fastifyPerf, { audit, context: true });
     app.post('/orders/:orderId/items', async (req) => {
       await sleep(1);
       return { route: currentRequestContext()?.route, size: (req.body as { n: number[] }).n.length };
@@ -99,6 +105,40 @@ describe('HTTP middleware edge cases', () => {
       expect(inFlight.byRoute().get('GET /hang')).toBeUndefined();
       restore();
       expect(server.listeners('request')).toHaveLength(1);
+    } finally {
+      await closeServer(server);
+      await audit.close();
+    }
+  });
+
+  it("context: 'auto' (default) enters the request context only while a reader is declared", async () => {
+    const audit = createAudit({ subject: 'auto-context' });
+    const app = express();
+    app.use(expressPerf({ audit }));
+    app.get('/items/:id', async (_req, res) => {
+      await sleep(1);
+      res.json({ route: currentRequest()?.route ?? null });
+    });
+    const server = http.createServer(app);
+    const base = await listen(server);
+    try {
+      const routeSeen = async () =>
+        ((await (await fetch(`${base}/items/1`)).json()) as { route: unknown }).route;
+      expect(await routeSeen()).toBeNull();
+      const removeReader = addRequestContextReader();
+      expect(hasRequestContextReaders()).toBe(true);
+      expect(await routeSeen()).toBe('/items/:id');
+      removeReader();
+      removeReader(); // idempotent: a second call must not remove someone else's declaration
+      expect(await routeSeen()).toBeNull();
+      // Measured in every mode.
+      expect(
+        counterValue(audit.report(), 'http.server.requests', {
+          'http.request.method': 'GET',
+          'http.route': '/items/:id',
+          'http.status_class': '2xx',
+        }),
+      ).toBe(3);
     } finally {
       await closeServer(server);
       await audit.close();

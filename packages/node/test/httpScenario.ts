@@ -1,6 +1,12 @@
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Audit, createAudit, currentRequestContext, parseReport } from '@perf/core';
+import {
+  type Audit,
+  addRequestContextReader,
+  createAudit,
+  currentRequestContext,
+  parseReport,
+} from '@perf/core';
 import { expect } from 'vitest';
 import { currentRequest } from '../src/index.js';
 import { closeServer, counterSum, counterValue, listen, load, metric } from './support.js';
@@ -32,6 +38,8 @@ export async function runScenario(
   route: (template: string) => string = (t) => t,
 ): Promise<void> {
   const audit = createAudit({ subject: `scenario-${name}` });
+  // The /ctx route reads the request context, as @perf/db would: declare it so `context: 'auto'` turns it on.
+  const removeReader = addRequestContextReader();
   const server = await makeServer(audit);
   const base = await listen(server);
   try {
@@ -103,6 +111,7 @@ export async function runScenario(
     });
     expect(typeof ctx.id).toBe('string');
   } finally {
+    removeReader();
     await closeServer(server);
     await audit.close();
   }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { httpInstrumentation } from './httpInstrumentation.js';
 import type { HttpOptions } from './httpOptions.js';
-import { requestStorage } from './requestContext.js';
+import { contextOn, requestStorage } from './requestContext.js';
 
 /** The parts of an express request the middleware reads (kept structural: express is an optional peer). */
 export interface ExpressLikeRequest extends IncomingMessage {
@@ -27,10 +27,10 @@ export function expressRoute(req: ExpressLikeRequest): string | undefined {
 /** Express (4 and 5) middleware: `app.use(expressPerf({ audit }))` before the routes. */
 export function expressPerf(options: HttpOptions): ExpressMiddleware {
   const inst = httpInstrumentation(options);
-  const context = options.context ?? true;
+  const context = options.context ?? 'auto';
   return function perfMiddleware(req, res, next) {
-    const state = inst.begin(req, res, () => expressRoute(req));
-    if (context) requestStorage.run(state, next);
+    const state = inst.begin(req, res, expressRoute, req);
+    if (contextOn(context)) requestStorage.run(state, next);
     else next();
   };
 }

@@ -1,45 +1,35 @@
-import type { ServerResponse } from 'node:http';
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { httpInstrumentation } from './httpInstrumentation.js';
 import type { HttpOptions } from './httpOptions.js';
-import { requestStorage } from './requestContext.js';
+import { contextOn, requestStorage } from './requestContext.js';
 import type { RequestState } from './requestState.js';
 
 const STATE = Symbol('perf.request');
-const RES = Symbol('perf.response');
 
-type Tracked = FastifyRequest & { [STATE]?: RequestState; [RES]?: ServerResponse };
+type Tracked = FastifyRequest & { [STATE]?: RequestState };
+
+const fastifyRoute = (request: FastifyRequest): string | undefined => request.routeOptions.url;
 
 const plugin: FastifyPluginCallback<HttpOptions> = (fastify, options, done) => {
   const inst = httpInstrumentation(options);
-  const context = options.context ?? true;
-  const finish = (request: Tracked) => {
-    const state = request[STATE];
-    const res = request[RES];
-    if (state && res && state.endTime < 0) options.audit.safely('http', () => inst.end(state, res));
-  };
+  const context = options.context ?? 'auto';
+  // No onResponse hook: fastify listens to every response's 'finish' once one exists, which halved hello-world
+  // throughput in the benchmark; the raw response's 'close' (see begin) ends the request and sees aborts too.
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, next) => {
-    const state = inst.begin(request.raw, reply.raw, () => request.routeOptions.url, false);
-    (request as Tracked)[STATE] = state;
-    (request as Tracked)[RES] = reply.raw;
-    if (context) requestStorage.run(state, next);
-    else next();
+    const state = inst.begin(request.raw, reply.raw, fastifyRoute, request);
+    if (contextOn(context)) {
+      (request as Tracked)[STATE] = state;
+      requestStorage.run(state, next);
+    } else next();
   });
   // Body parsing runs in the socket's async context, which loses the store; re-enter it for the handler.
-  fastify.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, next) => {
-    const state = (request as Tracked)[STATE];
-    if (state && context) requestStorage.run(state, next);
-    else next();
-  });
-  fastify.addHook('onResponse', (request: FastifyRequest, _reply: FastifyReply, next) => {
-    finish(request as Tracked);
-    next();
-  });
-  fastify.addHook('onRequestAbort', (request: FastifyRequest, next) => {
-    finish(request as Tracked);
-    next();
-  });
+  if (context !== false)
+    fastify.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, next) => {
+      const state = (request as Tracked)[STATE];
+      if (state && contextOn(context)) requestStorage.run(state, next);
+      else next();
+    });
   done();
 };
 

@@ -12,7 +12,7 @@ const kb = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
  */
 export function raiseHttpFindings(inst: HttpInstrumentation, audit: Audit): void {
   const o = inst.options;
-  for (const s of inst.routes.values()) {
+  for (const s of inst.routeStats()) {
     if (s.total === s.seenTotal) continue;
     const fresh = s.total - s.seenTotal;
     s.seenTotal = s.total;

@@ -6,12 +6,15 @@ import { type HttpOptions, type ResolvedHttpOptions, resolveHttpOptions } from '
 import { inFlight } from './inFlight.js';
 import { normalizeMethod } from './method.js';
 import { ensureRequestContextProvider } from './requestContext.js';
-import { RequestState } from './requestState.js';
+import { RequestState, type RouteResolver } from './requestState.js';
 import { RouteStats } from './routeStats.js';
 import { statusClassIndex } from './statusClass.js';
 
 const COMPRESSIBLE = /json|text|javascript|xml|html|css|svg|csv|yaml|graphql/i;
 const OTHER_ROUTE = '(other)';
+const STATE = Symbol('perf.request');
+
+type TrackedResponse = ServerResponse & { [STATE]?: RequestState };
 
 /**
  * The framework-independent part of the middleware: one per audit, shared by every framework adapter, and the
@@ -20,15 +23,36 @@ const OTHER_ROUTE = '(other)';
 export class HttpInstrumentation implements Collector {
   readonly name = 'http';
   readonly options: ResolvedHttpOptions;
-  readonly routes = new Map<string, RouteStats>();
+  /** route -> method -> stats: two lookups of strings the router already holds, no key built per request. */
+  private readonly routes = new Map<string, Map<string, RouteStats>>();
+  private routeCount = 0;
   readonly byClass = [0, 0, 0, 0, 0];
   total = 0;
   private windowStart = performance.now();
   private windowTotal = 0;
+  /** One 'close' listener for every response (it finds the request on `this`): no closure per request. */
+  private readonly onClose: (this: TrackedResponse) => void;
 
   constructor(options: HttpOptions) {
     this.options = resolveHttpOptions(options);
     ensureRequestContextProvider();
+    const inst = this;
+    this.onClose = function onResponseClose(this: TrackedResponse) {
+      const state = this[STATE];
+      if (state === undefined || state.endTime >= 0) return;
+      try {
+        inst.end(state, this);
+      } catch (err) {
+        inst.audit.safely('http', () => {
+          throw err;
+        });
+      }
+    };
+  }
+
+  /** Every method + route seen, for the findings. */
+  *routeStats(): IterableIterator<RouteStats> {
+    for (const byMethod of this.routes.values()) yield* byMethod.values();
   }
 
   get audit(): Audit {
@@ -36,26 +60,25 @@ export class HttpInstrumentation implements Collector {
   }
 
   /**
-   * Starts tracking a request on a raw node response: byte counting and the 'finish'/'close' listener.
-   * `resolveRoute` is read when the request ends (frameworks match routes after the middleware runs).
-   * Adapters with their own end-of-response hook (fastify's onResponse) pass `listen = false`.
+   * Starts tracking a request on a raw node response: byte counting and, unless `listen` is false (adapters
+   * with their own end-of-response hook, like fastify's onResponse), the response's 'close' event. Node 20
+   * emits 'close' on every response, after 'finish' (one tick later) or on an abort, so one listener serves
+   * both. `resolveRoute(source)` is read when the request ends (frameworks match routes after the middleware).
    */
-  begin(
+  begin<S>(
     req: IncomingMessage,
     res: ServerResponse,
-    resolveRoute: (() => string | undefined) | undefined,
+    resolveRoute: RouteResolver<S> | undefined,
+    source: S,
     listen = true,
   ): RequestState {
-    const state = new RequestState(normalizeMethod(req.method), resolveRoute);
+    const state = new RequestState(normalizeMethod(req.method), resolveRoute, source);
     inFlight.begin(state);
     countBodyBytes(res, state);
-    if (!listen) return state;
-    const done = () => {
-      if (state.endTime >= 0) return;
-      this.audit.safely('http', () => this.end(state, res));
-    };
-    res.once('finish', done);
-    res.once('close', done);
+    if (listen) {
+      (res as TrackedResponse)[STATE] = state;
+      res.on('close', this.onClose);
+    }
     return state;
   }
 
@@ -118,13 +141,18 @@ export class HttpInstrumentation implements Collector {
   }
 
   private routeFor(method: string, route: string): RouteStats {
-    const key = `${method} ${route}`;
-    let s = this.routes.get(key);
+    let byMethod = this.routes.get(route);
+    const s = byMethod?.get(method);
     if (s) return s;
-    if (this.routes.size >= this.options.maxRoutes) return this.routeFor(method, OTHER_ROUTE);
-    s = new RouteStats(this.audit, method, route);
-    this.routes.set(key, s);
-    return s;
+    if (this.routeCount >= this.options.maxRoutes) return this.routeFor(method, OTHER_ROUTE);
+    if (!byMethod) {
+      byMethod = new Map();
+      this.routes.set(route, byMethod);
+    }
+    const created = new RouteStats(this.audit, method, route);
+    byMethod.set(method, created);
+    this.routeCount++;
+    return created;
   }
 
   collect(audit: Audit): void {

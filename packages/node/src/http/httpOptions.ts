@@ -16,11 +16,13 @@ export interface HttpOptions {
   /** `http.large-payload` for bodies of at least this many bytes. Default 1048576 (1 MiB). */
   largePayloadBytes?: number;
   /**
-   * Run each request inside the AsyncLocalStorage request context (currentRequest(), @perf/db attribution).
-   * Default true. On Node 20, AsyncLocalStorage turns on promise hooks for the whole process, which costs
-   * promise-heavy frameworks (express 5, fastify) noticeable throughput; false skips it (see the benchmark).
+   * Run each request inside the AsyncLocalStorage request context (`currentRequest()`, `setRoute()`, @perf/db
+   * attribution). `'auto'` (default): only while something reads it, i.e. a @perf/db `knexPerf` is open (or
+   * code called core's `addRequestContextReader()`); `true`: always; `false`: never. Why not always: on Node 20
+   * a used AsyncLocalStorage turns on promise hooks for the whole process, which costs promise-heavy frameworks
+   * (express 5, fastify) throughput (see the benchmark). `setRoute(template, req)` works in every mode.
    */
-  context?: boolean;
+  context?: boolean | 'auto';
   /** Distinct method + route pairs tracked; the rest are recorded as route '(other)'. Default 100. */
   maxRoutes?: number;
 }
@@ -37,6 +39,6 @@ export function resolveHttpOptions(o: HttpOptions): ResolvedHttpOptions {
     uncompressedBytes: o.uncompressedBytes ?? 10 * 1024,
     largePayloadBytes: o.largePayloadBytes ?? 1024 * 1024,
     maxRoutes: o.maxRoutes ?? 100,
-    context: o.context ?? true,
+    context: o.context ?? 'auto',
   };
 }

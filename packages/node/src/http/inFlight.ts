@@ -6,9 +6,14 @@ const RECENT = 128;
  * Requests in flight and the last few finished, process-wide. The runtime collector asks which routes were
  * running during an event-loop stall; it only notices a stall after it ends, by which time the request that
  * blocked may already have finished, hence the ring of recent requests.
+ *
+ * The requests in flight are an intrusive doubly linked list through RequestState's own fields: a Set that
+ * swings between a few dozen entries rehashes as it grows and shrinks, which was the middleware's largest
+ * self-time in a fastify profile; linking and unlinking touch two neighbours and allocate nothing.
  */
 class InFlightRequests {
-  private readonly active = new Set<RequestState>();
+  private head: RequestState | undefined = undefined;
+  private count = 0;
   private readonly recentRoute: string[] = new Array(RECENT).fill('');
   private readonly recentMethod: string[] = new Array(RECENT).fill('');
   private readonly recentStart = new Float64Array(RECENT);
@@ -16,11 +21,25 @@ class InFlightRequests {
   private next = 0;
 
   begin(state: RequestState): void {
-    this.active.add(state);
+    if (state.linked) return;
+    state.linked = true;
+    state.nextActive = this.head;
+    state.prevActive = undefined;
+    if (this.head) this.head.prevActive = state;
+    this.head = state;
+    this.count++;
   }
 
   end(state: RequestState, route: string): void {
-    if (!this.active.delete(state)) return;
+    if (!state.linked) return;
+    state.linked = false;
+    const { prevActive, nextActive } = state;
+    if (prevActive) prevActive.nextActive = nextActive;
+    else this.head = nextActive;
+    if (nextActive) nextActive.prevActive = prevActive;
+    state.prevActive = undefined;
+    state.nextActive = undefined;
+    this.count--;
     const i = this.next;
     this.recentRoute[i] = route;
     this.recentMethod[i] = state.method;
@@ -31,13 +50,17 @@ class InFlightRequests {
 
   /** Requests in flight now. */
   get size(): number {
-    return this.active.size;
+    return this.count;
+  }
+
+  private *active(): IterableIterator<RequestState> {
+    for (let s = this.head; s; s = s.nextActive) yield s;
   }
 
   /** Requests in flight per 'METHOD route'. */
   byRoute(): Map<string, number> {
     const out = new Map<string, number>();
-    for (const s of this.active) {
+    for (const s of this.active()) {
       const k = `${s.method} ${s.route}`;
       out.set(k, (out.get(k) ?? 0) + 1);
     }
@@ -47,7 +70,7 @@ class InFlightRequests {
   /** 'METHOD route' -> requests that were in flight at some point in [from, to] (performance.now() times). */
   during(from: number, to: number): Map<string, number> {
     const out = new Map<string, number>();
-    for (const s of this.active) {
+    for (const s of this.active()) {
       if (s.startTime > to) continue;
       const k = `${s.method} ${s.route}`;
       out.set(k, (out.get(k) ?? 0) + 1);
@@ -68,7 +91,7 @@ class InFlightRequests {
    */
   lastingDuring(from: number, to: number, minMs: number): Map<string, number> {
     const out = new Map<string, number>();
-    for (const s of this.active) {
+    for (const s of this.active()) {
       if (s.startTime > to || to - s.startTime < minMs) continue;
       const k = `${s.method} ${s.route}`;
       out.set(k, (out.get(k) ?? 0) + 1);
@@ -83,7 +106,15 @@ class InFlightRequests {
   }
 
   clear(): void {
-    this.active.clear();
+    for (let s = this.head; s; ) {
+      const next = s.nextActive;
+      s.linked = false;
+      s.prevActive = undefined;
+      s.nextActive = undefined;
+      s = next;
+    }
+    this.head = undefined;
+    this.count = 0;
     this.recentEnd.fill(-1);
   }
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { httpInstrumentation } from './httpInstrumentation.js';
 import type { HttpOptions } from './httpOptions.js';
-import { requestStorage } from './requestContext.js';
+import { contextOn, requestStorage } from './requestContext.js';
 
 /** The parts of a koa context the middleware reads (kept structural: koa is an optional peer). */
 export interface KoaLikeContext {
@@ -25,14 +25,14 @@ export function koaPerf<Ctx extends KoaLikeContext>(
 ): (ctx: Ctx, next: () => Promise<unknown>) => Promise<unknown> {
   const inst = httpInstrumentation(options);
   const custom = options.route;
-  const context = options.context ?? true;
+  const context = options.context ?? 'auto';
+  const resolve = (ctx: Ctx): string | undefined => {
+    const m = ctx._matchedRoute ?? ctx.routerPath;
+    if (typeof m === 'string') return m;
+    return custom ? custom(ctx) : undefined;
+  };
   return function perfMiddleware(ctx, next) {
-    const resolve = () => {
-      const m = ctx._matchedRoute ?? ctx.routerPath;
-      if (typeof m === 'string') return m;
-      return custom ? custom(ctx) : undefined;
-    };
-    const state = inst.begin(ctx.req, ctx.res, resolve);
-    return context ? requestStorage.run(state, next) : next();
+    const state = inst.begin(ctx.req, ctx.res, resolve, ctx);
+    return contextOn(context) ? requestStorage.run(state, next) : next();
   };
 }

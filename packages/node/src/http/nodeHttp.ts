@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { httpInstrumentation } from './httpInstrumentation.js';
 import type { HttpOptions } from './httpOptions.js';
-import { requestStorage } from './requestContext.js';
+import { attachRequestState, contextOn, requestStorage } from './requestContext.js';
 
 /** Options for plain node:http, which has no router: name routes with `route(req)` or `setRoute()`. */
 export interface NodeHttpOptions extends HttpOptions {
@@ -16,10 +16,11 @@ export function perfHandler<Req extends IncomingMessage, Res extends ServerRespo
 ): (req: Req, res: Res) => void {
   const inst = httpInstrumentation(options);
   const route = options.route;
-  const context = options.context ?? true;
+  const context = options.context ?? 'auto';
   return function instrumented(this: unknown, req: Req, res: Res) {
-    const state = inst.begin(req, res, route ? () => route(req) : undefined);
-    if (!context) return handler.call(this, req, res);
+    const state = inst.begin(req, res, route, req);
+    attachRequestState(req, state);
+    if (!contextOn(context)) return handler.call(this, req, res);
     return requestStorage.run(state, () => handler.call(this, req, res));
   };
 }

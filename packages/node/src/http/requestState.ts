@@ -5,6 +5,9 @@ export const UNMATCHED = 'unmatched';
 
 let seq = 0;
 
+/** Reads a request's route template from what the framework attached to `source` (its request or context). */
+export type RouteResolver<S> = (source: S) => string | undefined;
+
 /**
  * One request in flight. Its route resolves lazily: frameworks match the route after the middleware runs, so
  * reading it at query time (from @perf/db) or at 'finish' gives the template, never the raw URL.
@@ -18,11 +21,17 @@ export class RequestState implements RequestContext {
   bytes = 0;
   /** performance.now() at 'finish' (or 'close'), -1 while in flight. */
   endTime = -1;
+  /** Links of the in-flight list (see inFlight.ts). */
+  linked = false;
+  prevActive: RequestState | undefined = undefined;
+  nextActive: RequestState | undefined = undefined;
   private finalRoute: string | undefined = undefined;
 
+  // The resolver is a shared function and the source the framework's object, so a request allocates no closure.
   constructor(
     readonly method: string,
-    private readonly resolver: (() => string | undefined) | undefined,
+    private readonly resolver: RouteResolver<never> | undefined,
+    private readonly source: unknown,
   ) {
     this.startTime = performance.now();
   }
@@ -35,7 +44,7 @@ export class RequestState implements RequestContext {
   get route(): string {
     if (this.finalRoute !== undefined) return this.finalRoute;
     if (this.routeOverride !== undefined) return this.routeOverride;
-    const r = this.resolver?.();
+    const r = this.resolver?.(this.source as never);
     return r === undefined || r === '' ? UNMATCHED : r;
   }
 
