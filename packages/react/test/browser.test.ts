@@ -1,5 +1,6 @@
-// The done-when test: a React app built with Vite runs in real headless Chromium and sends its report as a
-// beacon to a real HTTP ingest endpoint, which validates it with the core schema and merges it into an Audit.
+// The done-when test: a React app built with Vite runs in real headless Chromium; its page agent sends raw
+// react beacons to a real @perf/node beacon endpoint, whose decode hook (@perf/react/ingest) validates them
+// and turns them into AuditReports (metrics and findings), which pass the core schema and merge into an Audit.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { type Audit, createAudit, type Metric, safeParseReport } from '@perf/core';
 import { beaconHandler } from '@perf/node';
+import { type ReactBeacon, ReactBeaconSchema, reactBeaconDecoder } from '@perf/react/ingest';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,8 +75,16 @@ describe.skipIf(!chromiumPath)('@perf/react in headless Chromium', () => {
   const png = noisePng(320, 320);
   const serverAudit: Audit = createAudit({ subject: 'e2e-server' });
 
-  /** @perf/node's beacon ingest (schema check, then audit.ingest); statuses recorded for the assertions. */
-  const handler = beaconHandler(serverAudit, { limitBytes: 64 * 1024 });
+  /** @perf/node's beacon ingest with the react decoder; raw beacons and statuses kept for the assertions. */
+  const decode = reactBeaconDecoder({ maxApiCallsPerPage: 3 });
+  const raw: unknown[] = [];
+  const handler = beaconHandler(serverAudit, {
+    limitBytes: 64 * 1024,
+    decode: (value) => {
+      raw.push(value);
+      return decode(value);
+    },
+  });
   const statuses: number[] = [];
   function ingest(req: IncomingMessage, res: ServerResponse): void {
     res.on('finish', () => statuses.push(res.statusCode));
@@ -132,7 +142,7 @@ describe.skipIf(!chromiumPath)('@perf/react in headless Chromium', () => {
     if (userDir) rmSync(userDir, { recursive: true, force: true });
   });
 
-  it('sends a schema-valid beacon with web vitals, renders, slow interaction, image and bundle findings', async () => {
+  it('sends raw beacons that become a schema-valid report with web vitals, renders, slow interaction, image and bundle findings', async () => {
     const context = await chromium.launchPersistentContext(userDir, {
       executablePath: chromiumPath,
       headless: true,
@@ -162,9 +172,28 @@ describe.skipIf(!chromiumPath)('@perf/react in headless Chromium', () => {
       await context.close();
     }
 
-    // Every beacon passed the core schema (400 otherwise) and was merged (204).
+    // Every beacon was a raw react beacon (no metrics, no finding texts), decoded, checked against the core
+    // schema (400 otherwise) and merged (204).
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.every((s) => s === 204)).toBe(true);
+    expect(raw.length).toBe(statuses.length);
+    const beacons = raw.map((b) => ReactBeaconSchema.parse(b)) as ReactBeacon[];
+    for (const b of raw) {
+      expect(b).toMatchObject({ v: 1, kind: 'perf-react-beacon', subject: { name: 'e2e-app' } });
+      expect(Object.keys(b as object)).not.toContain('metrics');
+      expect(JSON.stringify(b)).not.toMatch(/recommendation|React\.memo|useCallback/);
+    }
+    // The attribution the standard web-vitals build leaves to us: the largest shift's source element.
+    const cls = beacons.flatMap((b) => b.vitals ?? []).filter((v) => v.n === 'CLS');
+    expect(cls.length).toBeGreaterThan(0);
+    expect(cls.some((v) => v.v > 0 && /^[a-z][a-z0-9]*([#.].+)?$/.test(v.el ?? ''))).toBe(true);
+    // ...and LCP's element (the hero image or the heading, whichever painted largest).
+    const lcp = beacons.flatMap((b) => b.vitals ?? []).find((v) => v.n === 'LCP');
+    expect(lcp?.el).toMatch(/^(img|h1|p|main|li|button)/);
+    // Every event of the slow click, each with the components whose latest commit fell in it.
+    const click = beacons.flatMap((b) => b.interactions ?? []).filter((e) => e[1] === 'click');
+    expect(click).toHaveLength(1);
+    expect(click[0]![6]).toBe('button#slow');
     const bundle = measureBundle(outDir, { audit: serverAudit });
     const report = serverAudit.report();
     expect(safeParseReport(JSON.parse(JSON.stringify(report))).ok).toBe(true);
@@ -194,8 +223,10 @@ describe.skipIf(!chromiumPath)('@perf/react in headless Chromium', () => {
     const inp = one('webvitals.inp');
     expect(inp.kind === 'histogram' && inp.max).toBeGreaterThan(200);
     expect(inp.attributes.rating).not.toBe('good');
-    const cls = one('webvitals.cls');
-    expect(cls.kind === 'histogram' && cls.max).toBeGreaterThan(0);
+    // INP replaced FID: the catalog says so in the metric's description, and no FID is reported.
+    expect(inp.description).toMatch(/replaces FID/);
+    const clsMetric = one('webvitals.cls');
+    expect(clsMetric.kind === 'histogram' && clsMetric.max).toBeGreaterThan(0);
     expect(metric('webvitals.fid')).toHaveLength(0);
     expect(metric('frontend.tbt')).toHaveLength(1);
     expect(metric('frontend.tti')).toHaveLength(1);
@@ -240,7 +271,18 @@ describe.skipIf(!chromiumPath)('@perf/react in headless Chromium', () => {
     const components = slow[0]!.evidence.details?.components as string[];
     expect(components).toEqual(expect.arrayContaining(['Counter', 'BadItem']));
     expect(components).not.toContain('GoodItem');
+    // The phases are computed on the server from the interaction's Event Timing entries.
+    expect(slow[0]!.evidence.details).toMatchObject({ target: 'button#slow' });
     expect(slow[0]!.evidence.details?.processingDuration).toBeGreaterThanOrEqual(250);
+    expect(slow[0]!.evidence.details?.inputDelay).toBeGreaterThanOrEqual(0);
+    expect(slow[0]!.evidence.details?.presentationDelay).toBeGreaterThanOrEqual(0);
+    expect(slow[0]!.key).toBe('/ button#slow');
+    // Its events of 40 ms or more (the pointerdown's own frame may have been presented before the click).
+    expect(slow[0]!.evidence.details?.events).toEqual(expect.arrayContaining(['click']));
+
+    // The JS heap (performance.memory, Chromium) and mounted instances, as gauges.
+    expect(one('browser.memory.heap.used').kind).toBe('gauge');
+    expect(one('react.component.mounted', { 'react.component': 'GoodItem' })).toMatchObject({ value: 1 });
 
     // Resources: the large PNG, the API burst, and JS bytes on the wire (gzip) vs decoded.
     const image = rules('frontend.large-image');

@@ -1,76 +1,100 @@
-// Browser-side logic that needs no browser: beacon splitting, TBT/TTI, resource classification, and the
-// fetch fallback of sendBody against a real HTTP server (Node has fetch but no navigator.sendBeacon).
+// Page-agent logic that needs no browser: beacon splitting, TBT/TTI, resource classification, and the fetch
+// fallback of sendBody against a real HTTP server (Node 20 has fetch but no navigator.sendBeacon).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAudit, parseReport } from '@perf/core';
+import { createAudit, type Metric, parseReport } from '@perf/core';
 import { describe, expect, it } from 'vitest';
+import { redactUrlPath, sendBody, splitBeacon } from '../src/index.js';
 import {
   classifyResource,
   estimateBlocking,
   imageFormat,
-  redactUrlPath,
-  sendBody,
-  splitReport,
-} from '../src/index.js';
+  type ReactBeacon,
+  ReactBeaconSchema,
+  reactBeaconToReport,
+} from '../src/ingest.js';
 
-describe('splitReport', () => {
-  it('keeps a small report whole and splits a large one into schema-valid parts under the limit', () => {
-    const audit = createAudit({ subject: 'split' });
-    audit.counter('react.render.count', { 'react.component': 'A', 'react.phase': 'mount' }).add(1);
-    expect(splitReport(audit.report(), 60_000)).toHaveLength(1);
+/** A beacon with many resources and components: about 90 KB of JSON. */
+function bigBeacon(): ReactBeacon {
+  return {
+    v: 1,
+    kind: 'perf-react-beacon',
+    subject: { name: 'split' },
+    routes: [
+      [0, '/'],
+      [5000, '/channels'],
+    ],
+    now: 9000,
+    vitals: [{ n: 'LCP', v: 1800, r: 'good', t: 0, at: 1800 }],
+    interactions: [],
+    longTasks: Array.from({ length: 40 }, (_, i) => [1000 + i * 100, 60] as [number, number]),
+    resources: Array.from({ length: 400 }, (_, i) => ({
+      u: `https://cdn.example/assets/${'chunk-'.repeat(10)}${i}.js`,
+      r: i % 2 ? '/' : '/channels',
+      i: 'script',
+      n: 1,
+      t: 1000 + i,
+      e: 900 + i,
+      d: 3000 + i,
+    })),
+    renders: Array.from({ length: 300 }, (_, i) => ({ c: `Component${i}`, m: 1, u: i, x: 0, i: 1 })),
+    heap: [[8000, 5e6, 4e9]],
+    faults: 2,
+    fault: 'Error: boom',
+    dropped: { longTasks: 3 },
+  };
+}
 
-    for (let i = 0; i < 150; i++) {
-      const h = audit.histogram('webvitals.inp', { 'page.route': `/route/${i}`, rating: 'good' });
-      for (let v = 1; v < 400; v += 7) h.record(v * (1 + (i % 5)));
-      audit.finding({
-        rule: 'react.unnecessary-render',
-        key: `C${i}`,
-        area: 'frontend',
-        severity: 'info',
-        title: `C${i} re-rendered`,
-        evidence: { details: { identityOnlyProps: ['style', 'onClick'] } },
-        recommendation: 'React.memo',
-        how: { method: 'exact', source: 'test' },
-      });
-    }
-    const report = audit.report();
-    const parts = splitReport(report, 20_000);
-    expect(parts.length).toBeGreaterThan(1);
+const sum = (metrics: Metric[], name: string) =>
+  metrics.filter((m) => m.name === name).reduce((n, m) => n + (m.kind === 'counter' ? m.value : 0), 0);
+
+describe('splitBeacon', () => {
+  it('keeps a small beacon whole and splits a large one into valid beacons under the limit that add up', () => {
+    const small = { ...bigBeacon(), resources: [], renders: [] };
+    expect(splitBeacon(small, 60_000, () => undefined)).toEqual([JSON.stringify(small)]);
+
+    const whole = bigBeacon();
+    expect(JSON.stringify(whole).length).toBeGreaterThan(60_000);
+    let dropped = 0;
+    const parts = splitBeacon(whole, 20_000, () => dropped++);
+    expect(dropped).toBe(0);
+    expect(parts.length).toBeGreaterThan(3);
     const merged = createAudit({ subject: 'server' });
     for (const body of parts) {
       expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(20_000);
-      merged.ingest(parseReport(JSON.parse(body)));
+      const part = ReactBeaconSchema.parse(JSON.parse(body));
+      // Every part keeps the route history, so every value keeps its route.
+      expect(part.routes).toEqual(whole.routes);
+      merged.ingest(parseReport(JSON.parse(JSON.stringify(reactBeaconToReport(part)))));
     }
-    const back = merged.report();
-    expect(back.metrics.filter((m) => m.name === 'webvitals.inp')).toHaveLength(150);
-    expect(back.findings).toHaveLength(150);
-    expect(back.metrics.find((m) => m.name === 'react.render.count')).toMatchObject({ value: 1 });
+    const fromParts = merged.report();
+    const fromWhole = reactBeaconToReport(whole);
+    for (const name of ['frontend.resource.count', 'react.render.count']) {
+      expect(sum(fromParts.metrics, name), name).toBe(sum(fromWhole.metrics, name));
+    }
+    expect(sum(fromParts.metrics, 'frontend.resource.count')).toBe(400);
+    // Faults and drops travel once, in the first part.
+    expect(fromParts.diagnostics.collectorErrors).toEqual([
+      { collector: 'react.browser', message: 'Error: boom', count: 2 },
+    ]);
+    expect(fromParts.diagnostics.droppedSeries['(react beacon: longTasks)']).toBe(3);
   });
 
-  it('slims an item too large alone and counts what it had to drop', () => {
-    const audit = createAudit({ subject: 'slim', limits: { timelinePoints: 200 } });
-    const g = audit.gauge('react.component.mounted', { 'react.component': 'Row' });
-    for (let i = 0; i < 200; i++) g.set(i * 1234567.891);
-    audit.finding({
-      rule: 'frontend.large-image',
-      key: 'x',
-      area: 'frontend',
-      severity: 'info',
-      title: 'big evidence',
-      evidence: { samples: Array.from({ length: 20 }, () => 'x'.repeat(4000)) },
-      recommendation: 'WebP',
-      how: { method: 'exact', source: 'test' },
-    });
-    const long = 'x'.repeat(2000);
-    audit.counter('frontend.unsplittable', { a: long, b: long, c: long }).add(1);
-    const parts = splitReport(audit.report(), 6_000).map((b) => parseReport(JSON.parse(b)));
-    const gauge = parts.flatMap((p) => p.metrics).find((m) => m.name === 'react.component.mounted');
-    expect(gauge).toMatchObject({ kind: 'gauge', value: 199 * 1234567.891 });
-    expect(gauge && 'timeline' in gauge).toBe(false);
-    const finding = parts.flatMap((p) => p.findings)[0];
-    expect(finding?.evidence.samples).toBeUndefined();
-    expect(parts.flatMap((p) => p.metrics).some((m) => m.name === 'frontend.unsplittable')).toBe(false);
-    expect(parts[0]!.diagnostics.droppedSeries['(beacon-size)']).toBe(1);
+  it('drops (and counts) what cannot be split under the limit, and sends the rest', () => {
+    const beacon: ReactBeacon = {
+      ...bigBeacon(),
+      resources: [],
+      renders: [{ c: 'X'.repeat(9000), m: 1, u: 0, x: 0, i: 1 }],
+    };
+    let dropped = 0;
+    const parts = splitBeacon(beacon, 6_000, () => dropped++);
+    expect(dropped).toBeGreaterThanOrEqual(1);
+    expect(parts.length).toBeGreaterThan(0);
+    for (const body of parts) {
+      expect(body.length).toBeLessThanOrEqual(6_000);
+      expect(body).not.toContain('XXXX');
+      ReactBeaconSchema.parse(JSON.parse(body));
+    }
   });
 });
 
@@ -126,7 +150,7 @@ describe('resource classification', () => {
 });
 
 describe('sendBody', () => {
-  it('falls back to fetch keepalive when sendBeacon is missing, and never throws', async () => {
+  it('falls back to fetch keepalive when sendBeacon is missing, as text/plain, and never throws', async () => {
     const bodies: string[] = [];
     const server = createServer((req, res) => {
       let b = '';
@@ -144,7 +168,7 @@ describe('sendBody', () => {
       expect(sendBody(url, '{"a":1}')).toBe('fetch');
       const deadline = Date.now() + 5000;
       while (bodies.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(bodies).toEqual(['application/json {"a":1}']);
+      expect(bodies).toEqual(['text/plain;charset=UTF-8 {"a":1}']);
       expect(sendBody('not a url', '{}')).toBe('fetch');
     } finally {
       await new Promise<void>((r) => server.close(() => r()));

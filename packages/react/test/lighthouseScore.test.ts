@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lighthouseScore, logNormalScore } from '../src/browser/lighthouseScore.js';
+import { lighthouseScore, logNormalScore } from '../src/ingest/lighthouseScore.js';
 
 describe('Lighthouse-style score', () => {
   it('puts p10 at 0.9 and the median at 0.5, as Lighthouse defines its curves', () => {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Audit } from '@perf/core';
 import { beaconHandler, expressPerf, instrumentCache } from '@perf/node';
+import { decodeReactBeacon } from '@perf/react/ingest';
 import express from 'express';
 import type { Knex } from 'knex';
 import { contributions } from './contributions.js';
@@ -36,7 +37,8 @@ export function createApp({ knex, audit, fixed, webDir }: AppOptions): express.E
   app.get('/api/brands/:brandId/scenarios', scenarios(ctx, cache));
   app.get('/api/brands/:brandId/model-runs', modelRuns(ctx));
   app.get('/api/media', mediaByWeek(ctx));
-  app.post('/api/beacon', beaconHandler(audit, { limitBytes: 256 * 1024 }));
+  // The dashboard's @perf/react agent sends raw numbers; decodeReactBeacon turns them into a report.
+  app.post('/api/beacon', beaconHandler(audit, { limitBytes: 256 * 1024, decode: decodeReactBeacon }));
   if (webDir && existsSync(webDir)) app.use(express.static(webDir));
   app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     res.status(500).json({ error: err.message });

@@ -14,6 +14,12 @@ export interface BeaconOptions {
   cors?: string;
   /** Keep per-run summaries when merging (for `perf-audit diff`'s noise guard). Default false. */
   keepRuns?: boolean;
+  /**
+   * Turns the parsed JSON into an AuditReport before schema validation, for senders with their own format
+   * (e.g. `decode: decodeReactBeacon` from @perf/react/ingest); it should pass an AuditReport through
+   * unchanged. What it throws is a 400 with its message (and its `issues`, when it has them).
+   */
+  decode?: (value: unknown) => unknown;
 }
 
 const MAX_ISSUES = 20;
@@ -26,7 +32,7 @@ function count(audit: Audit, result: string): void {
       {
         unit: '{request}',
         description:
-          'Browser beacons received, by outcome (accepted, invalid-json, invalid-report, too-large).',
+          'Browser beacons received, by outcome (accepted, invalid-json, invalid-beacon, invalid-report, too-large).',
       },
     )
     .add();
@@ -51,6 +57,14 @@ export function ingestBeacon(audit: Audit, input: unknown, options: BeaconOption
         };
       }
     }
+    if (options.decode) {
+      try {
+        value = options.decode(value);
+      } catch (err) {
+        count(audit, 'invalid-beacon');
+        return { status: 400, body: decodeError(err) };
+      }
+    }
     const parsed = safeParseReport(value);
     if (!parsed.ok) {
       count(audit, 'invalid-report');
@@ -68,6 +82,22 @@ export function ingestBeacon(audit: Audit, input: unknown, options: BeaconOption
     });
     return { status: 500, body: { error: 'beacon ingest failed' } };
   }
+}
+
+/** The 400 body for a decode failure: its message and, for schema errors, the bad paths. */
+function decodeError(err: unknown): NonNullable<BeaconResult['body']> {
+  const e = err as { message?: unknown; issues?: unknown } | null;
+  const issues = Array.isArray(e?.issues)
+    ? (e.issues as unknown[])
+        .filter((i): i is SchemaIssue => typeof (i as SchemaIssue | null)?.path === 'string')
+        .slice(0, MAX_ISSUES)
+        .map((i) => ({ path: i.path, message: String(i.message).slice(0, 500) }))
+    : undefined;
+  return {
+    error: 'invalid beacon',
+    message: String(e?.message ?? err).slice(0, 500),
+    ...(issues?.length ? { issues } : {}),
+  };
 }
 
 /** The 413 answer for a body over the limit. */

@@ -33,11 +33,14 @@ if (variant === 'wdyr') {
   whyDidYouRender(React, { include: [/^Row$/], logOnDifferentValues: true, notifier: () => notes++ });
   seen = () => notes;
 } else if (variant !== 'bare') {
-  // Beacons go to the bench server on pagehide; web-vitals stays on, as in an app.
-  const { tracker } = createBrowserAudit({ endpoint: '/beacon', subject: 'chromium-bench', heapSampleMs: 0 });
+  // Beacons go to the bench server when the page is hidden; web-vitals stays on, as in an app.
+  const { renders } = createBrowserAudit({ endpoint: '/beacon', subject: 'chromium-bench' });
+  const name = variant === 'profiler' ? 'List' : 'Row';
+  let total = 0;
+  // take() hands over the counts since the last call (as a beacon would), so they are summed here.
   seen = () => {
-    const s = tracker.stats()[variant === 'profiler' ? 'List' : 'Row'];
-    return s ? s.mounts + s.updates : 0;
+    for (const r of renders.take()) if (r.c === name) total += r.m + r.u;
+    return total;
   };
 }
 window.__benchSeen = () => seen();

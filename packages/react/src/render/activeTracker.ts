@@ -1,15 +1,15 @@
-import type { RenderTracker } from './renderTracker.js';
+import type { RenderSink } from './sink.js';
 
-let active: RenderTracker | undefined;
+let active: RenderSink | undefined;
 
-/** The tracker PerfProfiler, withPerf and useRenderTracking write to when none is passed explicitly. */
-export function getActiveRenderTracker(): RenderTracker | undefined {
+/** The sink PerfProfiler, withPerf and useRenderTracking write to when none is passed explicitly. */
+export function getActiveRenderTracker(): RenderSink | undefined {
   return active;
 }
 
-/** Makes `tracker` the default one (createBrowserAudit does this); returns the previous default. */
-export function setActiveRenderTracker(tracker: RenderTracker | undefined): RenderTracker | undefined {
+/** Makes `sink` the default one (createBrowserAudit and measureRenders do this); returns the previous one. */
+export function setActiveRenderTracker(sink: RenderSink | undefined): RenderSink | undefined {
   const previous = active;
-  active = tracker;
+  active = sink;
   return previous;
 }

@@ -1,6 +1,6 @@
 import type { ProfilerOnRenderCallback } from 'react';
 import { getActiveRenderTracker } from './activeTracker.js';
-import type { RenderTracker } from './renderTracker.js';
+import type { RenderPhase, RenderSink } from './sink.js';
 
 let fired = false;
 
@@ -12,19 +12,18 @@ export function profilerFired(): boolean {
   return fired;
 }
 
-/** The onRender callback recording commits and actualDuration of `id` into the (active) tracker. */
-export function profilerCallback(id: string, tracker: RenderTracker | undefined): ProfilerOnRenderCallback {
+/** The onRender callback recording commits and actualDuration of `id` into the (active) sink. */
+export function profilerCallback(id: string, sink: RenderSink | undefined): ProfilerOnRenderCallback {
   return (_id, phase, actualDuration, _base, _start, commitTime) => {
     fired = true;
-    const t = tracker ?? getActiveRenderTracker();
+    const t = sink ?? getActiveRenderTracker();
     if (!t) return;
     try {
       t.noteDurations(true);
-      t.recordRender(id, phase === 'mount' ? 'mount' : 'update', actualDuration, commitTime);
+      // 'nested-update' passes as is: every sink counts what is not a mount as an update.
+      t.recordRender(id, phase as RenderPhase, actualDuration, commitTime);
     } catch (err) {
-      t.audit.safely('react.renders', () => {
-        throw err;
-      });
+      t.fault(err);
     }
   };
 }

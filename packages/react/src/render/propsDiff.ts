@@ -12,53 +12,29 @@ export interface PropsDiff {
 const MAX_DEPTH = 4;
 const MAX_ENTRIES = 64;
 
-const REACT_ELEMENT = Symbol.for('react.element');
-const REACT_TRANSITIONAL_ELEMENT = Symbol.for('react.transitional.element');
-
-function isElement(v: object): v is { type: unknown; key: unknown; props: unknown } {
-  const t = (v as { $$typeof?: unknown }).$$typeof;
-  return t === REACT_ELEMENT || t === REACT_TRANSITIONAL_ELEMENT;
-}
-
 /**
- * Equal by value within bounds: plain objects and arrays compared structurally, React elements by type, key
- * and props, functions by their source text (the same inline arrow re-created each render), dates by time.
+ * Equal by value within bounds: plain objects and arrays compared structurally, React elements (anything
+ * with $$typeof) by type, key and props, functions by name and source text (the same inline arrow
+ * re-created each render), dates by time. Class instances (Maps, DOM nodes, stores) only by identity: their
+ * state is not ours to walk.
  */
 export function valueEqual(a: unknown, b: unknown, depth = 0): boolean {
   if (Object.is(a, b)) return true;
-  if (typeof a !== typeof b || a === null || b === null) return false;
-  if (typeof a === 'function') {
-    const fa = a as (...args: unknown[]) => unknown;
-    const fb = b as (...args: unknown[]) => unknown;
-    return fa.length === fb.length && fa.name === fb.name && String(fa) === String(fb);
-  }
-  if (typeof a !== 'object' || depth >= MAX_DEPTH) return false;
-  const oa = a as object;
-  const ob = b as object;
-  if (Object.getPrototypeOf(oa) !== Object.getPrototypeOf(ob)) return false;
-  if (Array.isArray(oa)) {
-    const ab = ob as unknown[];
-    if (oa.length !== ab.length || oa.length > MAX_ENTRIES) return false;
-    for (let i = 0; i < oa.length; i++) if (!valueEqual(oa[i], ab[i], depth + 1)) return false;
-    return true;
-  }
-  if (oa instanceof Date) return oa.getTime() === (ob as Date).getTime();
-  if (isElement(oa)) {
-    const eb = ob as { type: unknown; key: unknown; props: unknown };
-    return oa.type === eb.type && oa.key === eb.key && valueEqual(oa.props, eb.props, depth + 1);
-  }
-  const proto = Object.getPrototypeOf(oa);
-  // Class instances (Maps, DOM nodes, stores) are compared by identity only: their state is not ours to walk.
-  if (proto !== Object.prototype && proto !== null) return false;
-  const ka = Object.keys(oa);
-  if (ka.length > MAX_ENTRIES || ka.length !== Object.keys(ob).length) return false;
-  for (const k of ka) {
-    if (!Object.hasOwn(ob, k)) return false;
-    if (!valueEqual((oa as Record<string, unknown>)[k], (ob as Record<string, unknown>)[k], depth + 1)) {
-      return false;
-    }
-  }
-  return true;
+  if (typeof a !== typeof b || !a || !b || depth >= MAX_DEPTH) return false;
+  if (typeof a === 'function') return String(a) === String(b) && a.name === (b as () => void).name;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const proto = Object.getPrototypeOf(x);
+  if (typeof a !== 'object' || proto !== Object.getPrototypeOf(y)) return false;
+  if (x instanceof Date) return +x === +y;
+  if (x.$$typeof) return x.type === y.type && x.key === y.key && valueEqual(x.props, y.props, depth + 1);
+  if (proto && proto !== Object.prototype && !Array.isArray(x)) return false;
+  const own = Object.keys(x);
+  return (
+    own.length <= MAX_ENTRIES &&
+    own.length === Object.keys(y).length &&
+    own.every((k) => k in y && valueEqual(x[k], y[k], depth + 1))
+  );
 }
 
 /** Compares two props objects key by key (shallow identity first, value equality only for changed keys). */
@@ -92,13 +68,36 @@ export function diffProps(
   return { equalByValue: changed.length === 0, identityOnly, changed };
 }
 
+/**
+ * The hot-path form of diffProps: true when no key of `next` changed in value against `prev` (and no key was
+ * added or removed); identity-only keys and their kinds are appended to `ids` and `kinds`. Stops at the first
+ * real change, allocating nothing. Props objects are plain, so `in` and for-in see only their own keys.
+ */
+export function sameByValue(
+  prev: Record<string, unknown> | object,
+  next: Record<string, unknown> | object,
+  ids: string[],
+  kinds: ('function' | 'object')[],
+): boolean {
+  const p = prev as Record<string, unknown>;
+  const q = next as Record<string, unknown>;
+  let n = 0;
+  for (const k in q) {
+    const b = q[k];
+    n++;
+    if (!(k in p) || !valueEqual(p[k], b, 1)) return false;
+    // Equal by value but not the same: a function or an object (primitives are equal only when the same).
+    if (!Object.is(p[k], b)) {
+      ids.push(k);
+      kinds.push(typeof b as 'function' | 'object');
+    }
+  }
+  for (const _ in prev) if (--n < 0) return false;
+  return true;
+}
+
 /** Tracked state as a record: arrays become index keys so diffProps names `state[0]`, `state[1]`. */
 export function stateRecord(state: unknown): Record<string, unknown> {
-  if (Array.isArray(state)) {
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < state.length; i++) out[`state[${i}]`] = state[i];
-    return out;
-  }
-  if (state !== null && typeof state === 'object') return state as Record<string, unknown>;
-  return { state };
+  if (Array.isArray(state)) return Object.fromEntries(state.map((v, i) => [`state[${i}]`, v]));
+  return state !== null && typeof state === 'object' ? (state as Record<string, unknown>) : { state };
 }

@@ -1,10 +1,15 @@
-import type { Audit, Collector, CounterHandle, FindingInput, GaugeHandle, HistogramHandle } from '@perf/core';
+import type { Audit, Collector, CounterHandle, GaugeHandle, HistogramHandle } from '@perf/core/recorder';
+import {
+  durationsUnavailableFinding,
+  growing,
+  leakFinding,
+  MOUNTED_METRIC,
+  UNNECESSARY_METRIC,
+  unnecessaryFinding,
+} from './renderFindings.js';
+import type { IdentityKind, RenderPhase, RenderSink } from './sink.js';
 
-/** Render phase as reported: React's 'nested-update' counts as an update. */
-export type RenderPhase = 'mount' | 'update';
-
-/** What kind of value changed identity only: decides between useCallback and useMemo. */
-export type IdentityKind = 'function' | 'object';
+export type { IdentityKind, RenderPhase };
 
 export interface RenderTrackerOptions {
   /** Distinct component names tracked; later ones share the '(other)' entry. Default 500. */
@@ -32,7 +37,7 @@ export interface ComponentRenderStats {
 
 interface Entry extends ComponentRenderStats {
   name: string;
-  identityKinds: Map<string, IdentityKind>;
+  identityKinds: Record<string, IdentityKind>;
   flushedMounts: number;
   flushedUpdates: number;
   flushedUnnecessary: number;
@@ -51,10 +56,11 @@ const now = () => (typeof performance !== 'undefined' ? performance.now() : Date
 
 /**
  * Collects render counts, durations, unnecessary re-renders and mounted instances from PerfProfiler,
- * withPerf and useRenderTracking, and writes them into an Audit on every report. Hot-path calls only bump
- * numbers; metric handles and findings are touched at report time.
+ * withPerf and useRenderTracking into an Audit on every report: the sink of measureRenders and of tests in
+ * Node. A page uses createBrowserAudit's counters instead, which ship raw numbers and leave findings to the
+ * server. Hot-path calls only bump numbers; metric handles and findings are touched at report time.
  */
-export class RenderTracker implements Collector {
+export class RenderTracker implements Collector, RenderSink {
   readonly name = 'react.renders';
   private readonly entries = new Map<string, Entry>();
   private readonly maxComponents: number;
@@ -98,7 +104,7 @@ export class RenderTracker implements Collector {
       identityOnly: {},
       mounted: 0,
       durations: { count: 0, total: 0, max: 0 },
-      identityKinds: new Map(),
+      identityKinds: {},
       flushedMounts: 0,
       flushedUpdates: 0,
       flushedUnnecessary: 0,
@@ -113,7 +119,8 @@ export class RenderTracker implements Collector {
   }
 
   /** One committed render of `name`; `durationMs` only when React measured it. */
-  recordRender(name: string, phase: RenderPhase, durationMs?: number, at: number = now()): void {
+  recordRender(name: string, given: RenderPhase, durationMs?: number, at: number = now()): void {
+    const phase: RenderPhase = given === 'mount' ? 'mount' : 'update';
     const e = this.entry(name);
     if (phase === 'mount') e.mounts++;
     else e.updates++;
@@ -147,9 +154,9 @@ export class RenderTracker implements Collector {
       const key = identityOnly[i]!;
       const seen = e.identityOnly[key];
       if (seen !== undefined) e.identityOnly[key] = seen + 1;
-      else if (e.identityKinds.size < MAX_IDENTITY_KEYS) {
+      else if (Object.keys(e.identityOnly).length < MAX_IDENTITY_KEYS) {
         e.identityOnly[key] = 1;
-        e.identityKinds.set(key, kinds?.[i] ?? 'object');
+        e.identityKinds[key] = kinds?.[i] ?? 'object';
       }
     }
   }
@@ -162,6 +169,13 @@ export class RenderTracker implements Collector {
   unmount(name: string): void {
     const e = this.entry(name);
     if (e.mounted > 0) e.mounted--;
+  }
+
+  /** A fault in a hook: counted in the audit's diagnostics. */
+  fault(err: unknown): void {
+    this.audit.safely(this.name, () => {
+      throw err;
+    });
   }
 
   /** Whether React's Profiler reported durations (false in production builds of react-dom). */
@@ -184,12 +198,7 @@ export class RenderTracker implements Collector {
       if (e.mounts === 0 && e.mounted === 0) continue;
       e.navSamples.push(e.mounted);
       if (e.navSamples.length > keep) e.navSamples.shift();
-      if (e.leakReported || e.navSamples.length < keep) continue;
-      let growing = true;
-      for (let i = 1; i < e.navSamples.length; i++) {
-        if (e.navSamples[i]! <= e.navSamples[i - 1]!) growing = false;
-      }
-      if (growing) e.leakPending = true;
+      if (!e.leakReported && growing(e.navSamples, this.leakNavigations)) e.leakPending = true;
     }
     this.sample();
   }
@@ -233,7 +242,7 @@ export class RenderTracker implements Collector {
       e.mountedGauge ??= this.audit.gauge(
         'react.component.mounted',
         { 'react.component': name },
-        { unit: '{instance}' },
+        MOUNTED_METRIC,
       );
       e.mountedGauge.set(e.mounted);
     }
@@ -267,10 +276,7 @@ export class RenderTracker implements Collector {
         e.unnecessaryHandle ??= audit.counter(
           'react.render.unnecessary',
           { 'react.component': name },
-          {
-            unit: '{render}',
-            description: 'Updates with props and tracked state equal by value to the previous.',
-          },
+          UNNECESSARY_METRIC,
         );
         e.unnecessaryHandle.add(unnecessary);
         e.flushedUnnecessary = e.unnecessary;
@@ -279,41 +285,12 @@ export class RenderTracker implements Collector {
       if (e.leakPending) {
         e.leakPending = false;
         e.leakReported = true;
-        audit.finding({
-          rule: 'react.leak-suspect',
-          key: name,
-          area: 'frontend',
-          severity: 'warning',
-          title: `${name}: mounted instances grew across ${this.leakNavigations} navigations`,
-          message: `Mounted <${name}> instances at the last navigations: ${e.navSamples.join(' -> ')}. Instances that outlive their page usually mean a leak (a cache, portal or list that only grows).`,
-          evidence: {
-            attributes: { 'react.component': name, ...(this.route ? { 'page.route': this.route } : {}) },
-            metrics: [
-              { name: 'react.component.mounted', attributes: { 'react.component': name }, value: e.mounted },
-            ],
-            details: { mountedAtNavigations: e.navSamples.slice(), navigations: this.navigations },
-          },
-          recommendation:
-            'Unmount what a page no longer shows: clear caches and subscriptions in effect cleanups, cap growing lists (virtualize large data grids).',
-          how: { method: 'exact', source: 'mount/unmount effects sampled at each navigation' },
-        });
+        audit.finding(leakFinding(name, e.navSamples, this.leakNavigations, this.navigations, this.route));
       }
     }
     if (this.durations === 'unavailable' && !this.durationsReported) {
       this.durationsReported = true;
-      audit.finding({
-        rule: 'react.durations-unavailable',
-        key: 'react-dom',
-        area: 'frontend',
-        severity: 'info',
-        title: 'React render durations unavailable (production build of react-dom)',
-        message:
-          'React calls <Profiler onRender> only in development and profiling builds, so react.render.duration is absent; render counts and unnecessary renders are still exact (counted from commit effects).',
-        evidence: {},
-        recommendation:
-          "To measure durations in production, alias 'react-dom/client' to 'react-dom/profiling' in the bundler for a profiling build.",
-        how: { method: 'exact', source: 'React Profiler callbacks never fired while commits did' },
-      });
+      audit.finding(durationsUnavailableFinding());
     }
   }
 
@@ -321,44 +298,4 @@ export class RenderTracker implements Collector {
     this.entries.clear();
     this.ringSize = 0;
   }
-}
-
-function unnecessaryFinding(name: string, e: Entry, count: number, warnAt: number): FindingInput {
-  const keys = Object.keys(e.identityOnly).sort((a, b) => e.identityOnly[b]! - e.identityOnly[a]!);
-  const fns = keys.filter((k) => e.identityKinds.get(k) === 'function');
-  const objs = keys.filter((k) => e.identityKinds.get(k) !== 'function');
-  const advice = [`Wrap ${name} in React.memo so renders with equal props are skipped`];
-  if (fns.length) advice.push(`stabilize ${fns.join(', ')} with useCallback in the parent`);
-  if (objs.length) advice.push(`stabilize ${objs.join(', ')} with useMemo in the parent`);
-  return {
-    rule: 'react.unnecessary-render',
-    key: name,
-    area: 'frontend',
-    severity: e.unnecessary >= warnAt ? 'warning' : 'info',
-    title: `${name} re-rendered ${e.unnecessary}× with props equal to the previous render`,
-    message: keys.length
-      ? `Props new by identity but equal by value: ${keys.join(', ')}.`
-      : 'The parent re-rendered and passed the same props.',
-    evidence: {
-      attributes: { 'react.component': name },
-      metrics: [
-        { name: 'react.render.unnecessary', attributes: { 'react.component': name }, value: e.unnecessary },
-        {
-          name: 'react.render.count',
-          attributes: { 'react.component': name, 'react.phase': 'update' },
-          value: e.updates,
-        },
-      ],
-      details: {
-        component: name,
-        unnecessaryRenders: e.unnecessary,
-        updates: e.updates,
-        identityOnlyProps: keys,
-        identityOnlyCounts: { ...e.identityOnly },
-      },
-    },
-    recommendation: `${advice.join('; ')} (the React Compiler does both automatically).`,
-    how: { method: 'exact', source: 'props compared at commit (useRenderTracking / withPerf)' },
-    count,
-  };
 }

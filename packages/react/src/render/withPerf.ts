@@ -1,18 +1,18 @@
-import { type ComponentType, createElement, type FunctionComponent, memo, Profiler } from 'react';
+import { type ComponentType, createElement, type FunctionComponent, memo } from 'react';
+import { useProfiled } from './PerfProfiler.js';
 import { profilerCallback } from './profilerCallback.js';
-import type { RenderTracker } from './renderTracker.js';
-import { NO_STATE, useTrackCommits } from './useRenderTracking.js';
+import type { RenderSink } from './sink.js';
 
 const MEMO = Symbol.for('react.memo');
 
 export interface WithPerfOptions {
-  /** Tracker to write to; default the active one. */
-  tracker?: RenderTracker;
+  /** Sink to write to; default the active one. */
+  tracker?: RenderSink;
 }
 
 function nameOf(c: unknown): string {
-  const t = c as { displayName?: string; name?: string; type?: { displayName?: string; name?: string } };
-  return t.displayName || t.name || t.type?.displayName || t.type?.name || 'Anonymous';
+  const t = c as { displayName?: string; name?: string; type?: { name?: string } };
+  return t.displayName || t.name || t.type?.name || 'Anonymous';
 }
 
 /**
@@ -30,8 +30,7 @@ export function withPerf<P extends object>(
   const Tracked: FunctionComponent<P> = (props: P) => {
     // The wrapper renders only when its parent does, so its props history is exactly the parent-driven one.
     // Renders are counted by onRender, or by the commit effect where React never calls it (production).
-    useTrackCommits(id, props, NO_STATE, tracker, 'fallback');
-    return createElement(Profiler, { id, onRender }, createElement(Component, props));
+    return useProfiled(id, tracker, onRender, props, createElement(Component, props));
   };
   Tracked.displayName = `withPerf(${id})`;
   const m = Component as { $$typeof?: symbol; compare?: ((a: P, b: P) => boolean) | null };
