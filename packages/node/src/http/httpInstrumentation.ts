@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Audit, Collector } from '@perf/core';
-import { countBodyBytes, responseBytes } from './bodySize.js';
+import { countBodyBytes, RESPONSE_STATE, responseBytes } from './bodySize.js';
 import { raiseHttpFindings } from './httpFindings.js';
 import { type HttpOptions, type ResolvedHttpOptions, resolveHttpOptions } from './httpOptions.js';
 import { inFlight } from './inFlight.js';
@@ -12,9 +12,7 @@ import { statusClassIndex } from './statusClass.js';
 
 const COMPRESSIBLE = /json|text|javascript|xml|html|css|svg|csv|yaml|graphql/i;
 const OTHER_ROUTE = '(other)';
-const STATE = Symbol('perf.request');
-
-type TrackedResponse = ServerResponse & { [STATE]?: RequestState };
+type TrackedResponse = ServerResponse & { [RESPONSE_STATE]?: RequestState };
 
 /**
  * The framework-independent part of the middleware: one per audit, shared by every framework adapter, and the
@@ -38,7 +36,7 @@ export class HttpInstrumentation implements Collector {
     ensureRequestContextProvider();
     const inst = this;
     this.onClose = function onResponseClose(this: TrackedResponse) {
-      const state = this[STATE];
+      const state = this[RESPONSE_STATE];
       if (state === undefined || state.endTime >= 0) return;
       try {
         inst.end(state, this);
@@ -72,13 +70,13 @@ export class HttpInstrumentation implements Collector {
     source: S,
     listen = true,
   ): RequestState {
+    // A response is measured once: a second middleware on the same request (another audit) leaves it alone.
+    const tracked = (res as TrackedResponse)[RESPONSE_STATE];
+    if (tracked !== undefined && tracked.endTime < 0) return tracked;
     const state = new RequestState(normalizeMethod(req.method), resolveRoute, source);
     inFlight.begin(state);
     countBodyBytes(res, state);
-    if (listen) {
-      (res as TrackedResponse)[STATE] = state;
-      res.on('close', this.onClose);
-    }
+    if (listen) res.on('close', this.onClose);
     return state;
   }
 
