@@ -41,3 +41,5 @@ export { type KnexPerf, knexPerf } from './knexPerf.js';
 export { type DbMatchers, dbMatchers } from './matchers.js';
 /** Options of knexPerf and what onQuery receives. */
 export type { ExplainOptions, KnexPerfOptions, QueryRecord } from './options.js';
+/** Uncontended pool acquires are timed one in this many, weighted (contended ones always). */
+export { UNCONTENDED_STRIDE } from './poolMetrics.js';

@@ -163,7 +163,8 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
     options: opts,
     tx,
     now,
-    marks: () => ({ internal: internalSync > 0, inTransaction: als.getStore()?.tx !== undefined }),
+    internal: () => internalSync > 0,
+    inTransaction: () => als.getStore()?.tx !== undefined,
     context: (): AcquireContext => {
       const store = als.getStore();
       return {

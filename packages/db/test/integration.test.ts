@@ -1,7 +1,7 @@
 import { type AuditReport, createAudit, type Finding, type HistogramMetric } from '@perf/core';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fingerprintSql, knexPerf } from '../src/index.js';
+import { fingerprintSql, knexPerf, UNCONTENDED_STRIDE } from '../src/index.js';
 import { createOrders, type EngineName, engine, uniqueTable } from './engines.js';
 
 const SECRET = 'S3CRET-7f1d2c';
@@ -219,6 +219,24 @@ for (const name of ['sqlite', 'mariadb', 'postgresql'] as EngineName[]) {
           m.name === 'db.client.connection.count' && m.attributes['db.client.connection.state'] === 'used',
       );
       expect(used).toMatchObject({ max: 1 });
+    });
+
+    it('times uncontended acquires one in 16 with weight 16, so wait and use counts stay the acquire count', async () => {
+      const pooled = eng.make({ pool: { min: 0, max: 2 } });
+      const audit = createAudit({ subject: 'pool-sampling' });
+      const perf = knexPerf(pooled, { audit, explain: false });
+      for (let i = 0; i < 96; i++)
+        await pooled(table)
+          .where({ id: (i % 5) + 1 })
+          .first();
+      await perf.close();
+      await pooled.destroy();
+      const report = audit.report();
+      const wait = histograms(report, 'db.client.connection.wait_time')[0];
+      const use = histograms(report, 'db.client.connection.use_time')[0];
+      // 96 acquires: the first creates a connection (contended: timed alone), then one in 16 stands for 16.
+      expect(Math.abs((wait?.count ?? 0) - 96)).toBeLessThanOrEqual(UNCONTENDED_STRIDE);
+      expect(Math.abs((use?.count ?? 0) - 96)).toBeLessThanOrEqual(UNCONTENDED_STRIDE);
     });
 
     it('suggests running independent sequential SELECTs in parallel, not dependent ones (never on SQLite)', async () => {
