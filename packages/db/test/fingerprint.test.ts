@@ -98,4 +98,17 @@ describe('FingerprintCache', () => {
       cache.get('select * from t where id = 99').fingerprint,
     );
   });
+
+  it('keeps statements apart when their cheap keys collide (same length, same sampled characters)', () => {
+    const cache = new FingerprintCache('sqlite', 10);
+    // 27 characters: the key samples every 4th one, and the table name sits at index 14, between samples.
+    const a = 'SELECT a FROM t WHERE b = 1';
+    const b = 'SELECT a FROM u WHERE b = 1';
+    expect(a.length).toBe(b.length);
+    for (let i = 0; i < 3; i++) {
+      expect(cache.get(a).table).toBe('t');
+      expect(cache.get(b).table).toBe('u');
+    }
+    expect(cache.size).toBe(2);
+  });
 });
