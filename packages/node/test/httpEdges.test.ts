@@ -111,6 +111,31 @@ describe('HTTP middleware edge cases', () => {
     }
   });
 
+  it('past maxRoutes, new routes share one (other) series per method, and every request is still counted', async () => {
+    const audit = createAudit({ subject: 'max-routes' });
+    const app = express();
+    app.use(expressPerf({ audit, maxRoutes: 2 }));
+    for (const r of ['a', 'b', 'c', 'd', 'e']) app.get(`/${r}/:id`, (_req, res) => res.send('ok'));
+    const server = http.createServer(app);
+    const base = await listen(server);
+    try {
+      for (const r of ['a', 'b', 'c', 'd', 'e', 'c', 'e'])
+        expect((await fetch(`${base}/${r}/1`)).status).toBe(200);
+      const report = audit.report();
+      const routes = new Set(
+        report.metrics
+          .filter((m) => m.name === 'http.server.requests')
+          .map((m) => m.attributes['http.route']),
+      );
+      expect([...routes].sort()).toEqual(['(other)', '/a/:id', '/b/:id']);
+      expect(counterSum(report, 'http.server.requests')).toBe(7);
+      expect(report.diagnostics.collectorErrors ?? []).toEqual([]);
+    } finally {
+      await closeServer(server);
+      await audit.close();
+    }
+  });
+
   it("context: 'auto' (default) enters the request context only while a reader is declared", async () => {
     const audit = createAudit({ subject: 'auto-context' });
     const app = express();

@@ -58,8 +58,7 @@ export class HttpInstrumentation implements Collector {
   }
 
   /**
-   * Starts tracking a request on a raw node response: byte counting and, unless `listen` is false (adapters
-   * with their own end-of-response hook, like fastify's onResponse), the response's 'close' event. Node 20
+   * Starts tracking a request on a raw node response: byte counting and the response's 'close' event. Node 20
    * emits 'close' on every response, after 'finish' (one tick later) or on an abort, so one listener serves
    * both. `resolveRoute(source)` is read when the request ends (frameworks match routes after the middleware).
    */
@@ -68,7 +67,6 @@ export class HttpInstrumentation implements Collector {
     res: ServerResponse,
     resolveRoute: RouteResolver<S> | undefined,
     source: S,
-    listen = true,
   ): RequestState {
     // A response is measured once: a second middleware on the same request (another audit) leaves it alone.
     const tracked = (res as TrackedResponse)[RESPONSE_STATE];
@@ -76,7 +74,7 @@ export class HttpInstrumentation implements Collector {
     const state = new RequestState(normalizeMethod(req.method), resolveRoute, source);
     inFlight.begin(state);
     countBodyBytes(res, state);
-    if (listen) res.on('close', this.onClose);
+    res.on('close', this.onClose);
     return state;
   }
 
@@ -142,7 +140,9 @@ export class HttpInstrumentation implements Collector {
     let byMethod = this.routes.get(route);
     const s = byMethod?.get(method);
     if (s) return s;
-    if (this.routeCount >= this.options.maxRoutes) return this.routeFor(method, OTHER_ROUTE);
+    // Past the cap every new pair shares one '(other)' route per method (created beyond the cap, once).
+    if (this.routeCount >= this.options.maxRoutes && route !== OTHER_ROUTE)
+      return this.routeFor(method, OTHER_ROUTE);
     if (!byMethod) {
       byMethod = new Map();
       this.routes.set(route, byMethod);
