@@ -122,6 +122,36 @@ describe.skipIf(!hasRedis)('cache instrumentation against the real Redis on 127.
     }
   });
 
+  it('mget (ioredis) and mGet (node-redis): one hit or miss per key, one timed read per call', async () => {
+    const audit = createAudit({ subject: 'cache-mget' });
+    const io = new Redis(REDIS_URL);
+    const nr = createClient({ url: REDIS_URL });
+    await nr.connect();
+    try {
+      instrumentCache(io, { audit, name: 'io-mget', minLookups: 1000 });
+      instrumentCache(nr, { audit, name: 'nr-mget', minLookups: 1000 });
+      await io.set(`${prefix}mg:1`, 'a');
+      await io.set(`${prefix}mg:2`, 'b');
+      const keys = [1, 2, 3, 4, 5].map((i) => `${prefix}mg:${i}`);
+      expect(await io.mget(...keys)).toEqual(['a', 'b', null, null, null]);
+      expect(await nr.mGet(keys)).toEqual(['a', 'b', null, null, null]);
+      expect(cacheStats(io)).toEqual({ hits: 2, misses: 3, errors: 0 });
+      expect(cacheStats(nr)).toEqual({ hits: 2, misses: 3, errors: 0 });
+      const report = parseReport(audit.report());
+      expect(hitRate(report, 'io-mget')).toBeCloseTo(2 / 5, 12);
+      const reads = metric(report, 'cache.operation.duration', {
+        'cache.name': 'nr-mget',
+        'cache.operation': 'get',
+      });
+      expect(reads?.kind === 'histogram' && reads.count).toBe(1);
+    } finally {
+      const keys = await io.keys(`${prefix}mg:*`);
+      if (keys.length) await io.del(...keys);
+      io.disconnect();
+      await nr.quit();
+    }
+  });
+
   it('node-redis get/GET/set: hits, misses and errors', async () => {
     const audit = createAudit({ subject: 'cache-node-redis' });
     const client = createClient({ url: REDIS_URL });

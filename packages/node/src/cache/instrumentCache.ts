@@ -14,6 +14,11 @@ export interface CacheOptions {
   lookups?: string[];
   /** Method names timed as writes. Default ['set'] (plus 'SET'). */
   writes?: string[];
+  /**
+   * Method names that look up many keys and return (or resolve to) an array with one entry per key, each
+   * counted as a hit or a miss: Default ['mget', 'MGET', 'mGet'] (ioredis, node-redis).
+   */
+  multiLookups?: string[];
 }
 
 /** Hits, misses and errors counted so far for one cache. */
@@ -80,8 +85,14 @@ export function instrumentCache<T extends object>(cache: T, options: CacheOption
       else delete target[method];
     });
   };
-  const wrap = (original: AnyFn, lookup: boolean): AnyFn => {
-    const time = lookup ? getTime : setTime;
+  type Kind = 'lookup' | 'multi' | 'write';
+  /** Hits and misses of a lookup's result: one value, or one per key for a multi-key lookup. */
+  const count = (kind: Kind, value: unknown) => {
+    if (kind === 'lookup') outcome(value);
+    else if (kind === 'multi' && Array.isArray(value)) for (const v of value) outcome(v);
+  };
+  const wrap = (original: AnyFn, kind: Kind): AnyFn => {
+    const time = kind === 'write' ? setTime : getTime;
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
       const start = performance.now();
       let result: unknown;
@@ -96,16 +107,16 @@ export function instrumentCache<T extends object>(cache: T, options: CacheOption
           result.then(
             (v) => {
               time.record(performance.now() - start);
-              if (lookup) outcome(v);
+              count(kind, v);
             },
             () => {
               time.record(performance.now() - start);
-              if (lookup) failed();
+              if (kind !== 'write') failed();
             },
           );
         } else {
           time.record(performance.now() - start);
-          if (lookup) outcome(result);
+          count(kind, result);
         }
       });
       return result;
@@ -114,18 +125,20 @@ export function instrumentCache<T extends object>(cache: T, options: CacheOption
   };
   const lookups = options.lookups ?? ['get', 'GET'];
   const writes = options.writes ?? ['set', 'SET'];
+  const multiLookups = options.multiLookups ?? ['mget', 'MGET', 'mGet'];
   // node-redis exposes GET and get as one function: both names get the same wrapper.
   const wrappers = new Map<unknown, AnyFn>();
-  for (const [list, lookup] of [
-    [lookups, true],
-    [writes, false],
+  for (const [list, kind] of [
+    [lookups, 'lookup'],
+    [multiLookups, 'multi'],
+    [writes, 'write'],
   ] as const) {
     for (const m of list) {
       const fn = target[m];
       if (typeof fn !== 'function') continue;
       let w = wrappers.get(fn);
       if (!w) {
-        w = wrap(fn as AnyFn, lookup);
+        w = wrap(fn as AnyFn, kind);
         wrappers.set(fn, w);
       }
       install(m, w);
@@ -156,7 +169,10 @@ export function instrumentCache<T extends object>(cache: T, options: CacheOption
           details: { hits: stats.hits, misses: stats.misses, errors: stats.errors, threshold: lowHitRate },
         },
         recommendation: RECOMMENDATIONS.cacheLowHitRate,
-        how: { method: 'exact', source: '@perf/node instrumentCache (wrapped get)' },
+        how: {
+          method: 'exact',
+          source: '@perf/node instrumentCache (wrapped get and mget: one outcome per key)',
+        },
       });
     },
   });
