@@ -122,6 +122,45 @@ export const METRICS = {
     description: 'Transaction duration.',
   },
   'db.client.errors': { area: 'database', unit: '{error}', kind: 'counter', description: 'Failed queries.' },
+  // MySQL/MariaDB performance_schema statement digests (readStatementDigests): the server's cumulative totals,
+  // so gauges holding the latest reading.
+  'db.server.statement.executions': {
+    area: 'database',
+    unit: '{statement}',
+    kind: 'gauge',
+    description:
+      'Executions of a statement digest on the server (COUNT_STAR, cumulative since the server started).',
+  },
+  'db.server.statement.time': {
+    area: 'database',
+    unit: 'ms',
+    kind: 'gauge',
+    description: 'Total server time of a statement digest (SUM_TIMER_WAIT, cumulative).',
+  },
+  'db.server.statement.mean_time': {
+    area: 'database',
+    unit: 'ms',
+    kind: 'gauge',
+    description: 'Mean server time per execution of a statement digest.',
+  },
+  'db.server.statement.max_time': {
+    area: 'database',
+    unit: 'ms',
+    kind: 'gauge',
+    description: 'Longest single execution of a statement digest on the server (MAX_TIMER_WAIT).',
+  },
+  'db.server.statement.rows_examined_per_sent': {
+    area: 'database',
+    unit: '1',
+    kind: 'gauge',
+    description: 'Rows the server examined per row it sent, for a statement digest.',
+  },
+  'db.server.statement.no_index_used': {
+    area: 'database',
+    unit: '{statement}',
+    kind: 'gauge',
+    description: 'Executions of a statement digest that used no index (SUM_NO_INDEX_USED, cumulative).',
+  },
   // frontend (@perf/react)
   'webvitals.lcp': {
     area: 'frontend',

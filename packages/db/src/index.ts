@@ -43,3 +43,10 @@ export { type DbMatchers, dbMatchers } from './matchers.js';
 export type { ExplainOptions, KnexPerfOptions, QueryRecord } from './options.js';
 /** Uncontended pool acquires are timed one in this many, weighted (contended ones always). */
 export { UNCONTENDED_STRIDE } from './poolMetrics.js';
+/** MySQL/MariaDB performance_schema statement digests, joined to client fingerprints; says why when off. */
+export {
+  readStatementDigests,
+  type StatementDigest,
+  type StatementDigestOptions,
+  type StatementDigestResult,
+} from './serverDigests.js';

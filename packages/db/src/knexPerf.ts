@@ -18,6 +18,13 @@ import { type AcquireContext, type PoolLike, PoolMonitor } from './poolMetrics.j
 import { RequestScopes } from './requestScopes.js';
 import { affectedRowsOf, rowsOf } from './rows.js';
 import { Scope, type ScopeLimits } from './scope.js';
+import {
+  failed,
+  notMysql,
+  readDigestsWith,
+  type StatementDigestOptions,
+  type StatementDigestResult,
+} from './serverDigests.js';
 import { reportSlowQuery, reportUnbounded } from './slowQuery.js';
 import { TransactionTracker } from './transactions.js';
 
@@ -30,6 +37,13 @@ export interface KnexPerf {
   scope<T>(name: string, fn: () => T): T;
   /** Ends open request scopes and waits for queued EXPLAINs; call before reading a report in tests. */
   flush(): Promise<void>;
+  /**
+   * Reads MySQL/MariaDB performance_schema statement digests into the audit (see `readStatementDigests`), on
+   * the plugin's own connection so the reads are not counted as the app's queries. Never throws.
+   */
+  statementDigests(
+    options?: Omit<StatementDigestOptions, 'audit' | 'system'>,
+  ): Promise<StatementDigestResult>;
   /** Removes every listener, patch and timer; evaluates open scopes first. Idempotent. */
   close(): Promise<void>;
 }
@@ -529,6 +543,18 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
         endScope(scope);
         return result;
       });
+    },
+
+    async statementDigests(digestOptions = {}) {
+      if (dialect !== 'mysql') return notMysql(audit, system);
+      if (closed) return { enabled: false, reason: 'knexPerf is closed' };
+      try {
+        return await withOwnConnection((db) =>
+          readDigestsWith(db.raw, system, { ...digestOptions, audit, system }),
+        );
+      } catch (err) {
+        return failed(audit, err);
+      }
     },
 
     async flush() {

@@ -1,0 +1,380 @@
+import type { Audit } from '@perf/core';
+import type { Knex } from 'knex';
+import { dialectOf } from './dialect.js';
+import type { RawQuery } from './explain/types.js';
+import { fingerprintSql } from './fingerprint.js';
+
+/** Options of `readStatementDigests`. */
+export interface StatementDigestOptions {
+  /** The audit the server metrics and findings go to. */
+  audit: Audit;
+  /** Digests read, the heaviest by total server time first. Default 50. */
+  limit?: number;
+  /** Digests executed fewer times than this are left out. Default 1. */
+  minCount?: number;
+  /** Schema whose digests are read; defaults to the connection's database (`DATABASE()`), all when none. */
+  schema?: string;
+  /** Rows examined per row sent from which a statement that used no index is a finding. Default 100. */
+  noIndexMinExaminedPerSent?: number;
+  /** `db.system.name` for the metrics; defaults from the knex client. */
+  system?: string;
+}
+
+/** One server-side statement digest, keyed by our client-side fingerprint. */
+export interface StatementDigest {
+  /** `fingerprintSql` of the digest text: the same key as the client-side `db.query.fingerprint` series. */
+  fingerprint: string;
+  /** Our normalized text of the digest (never a value). */
+  text: string;
+  operation: string;
+  table: string | undefined;
+  /** The server's digest hash (`DIGEST`). */
+  digest: string | null;
+  schema: string | null;
+  /** Executions (`COUNT_STAR`). */
+  count: number;
+  /** Total server time in ms (`SUM_TIMER_WAIT`, picoseconds / 1e9). */
+  totalMs: number;
+  meanMs: number;
+  maxMs: number;
+  rowsExamined: number;
+  rowsSent: number;
+  /** Rows examined per row sent (per execution when nothing was sent). */
+  examinedPerSent: number;
+  /** Executions that used no index (`SUM_NO_INDEX_USED`). */
+  noIndexUsed: number;
+  /** Executions where the server found no good index (`SUM_NO_GOOD_INDEX_USED`). */
+  noGoodIndexUsed: number;
+}
+
+/** What `readStatementDigests` returns: the digests, or why the server view is not available. */
+export type StatementDigestResult =
+  | { enabled: true; schema: string | null; digests: StatementDigest[] }
+  | { enabled: false; reason: string };
+
+const SOURCE = '@perf/db';
+const DIGEST_TABLE = 'performance_schema.events_statements_summary_by_digest';
+const PS_TO_MS = 1e-9;
+
+/** The rows of a knex.raw result: mysql2 answers `[rows, fields]`. */
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  if (Array.isArray(result)) return Array.isArray(result[0]) ? result[0] : result;
+  const rows = (result as { rows?: unknown })?.rows;
+  return Array.isArray(rows) ? rows : [];
+}
+
+/** Column by name, whatever case the server answers in. */
+function col(row: Record<string, unknown>, name: string): unknown {
+  if (name in row) return row[name];
+  const lower = name.toLowerCase();
+  for (const k of Object.keys(row)) if (k.toLowerCase() === lower) return row[k];
+  return undefined;
+}
+
+/** BIGINT UNSIGNED arrives as a number, a string or a bigint depending on the driver settings. */
+function num(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  const n = Number(v ?? 0);
+  return Number.isFinite(n) ? n : 0;
+}
+
+const round = (v: number) => Math.round(v * 1000) / 1000;
+
+/**
+ * MariaDB writes a collapsed list as `(...)`, and further rows of a VALUES list as ` /* , ... *\/` (which our
+ * comment stripping would drop). Rebuilding them as the client sends them (one `?` per listed column, `, ...` for
+ * more rows) lets them collapse the way a client-side statement does, so both get the same fingerprint.
+ */
+export function digestToSql(text: string): string {
+  return text
+    .replace(/\s*\/\*\s*,\s*\.\.\.\s*\*\//g, ', ...')
+    .replace(/(\(([^()]*)\)\s*VALUES\s*)\(\.\.\.\)/gi, (_, head: string, cols: string) => {
+      const n = cols.split(',').length;
+      return `${head}(${Array.from({ length: n }, () => '?').join(', ')})`;
+    })
+    .replace(/\(\.\.\.\)/g, '(?, ...)');
+}
+
+function errorText(err: unknown): string {
+  const e = err as { code?: unknown; name?: unknown; sqlMessage?: unknown; message?: unknown };
+  const code = String(e?.code ?? e?.name ?? 'error');
+  // Our statements carry no app values, so the server's message is safe to show; it is cut short anyway.
+  const msg = String(e?.sqlMessage ?? e?.message ?? '').slice(0, 200);
+  return msg ? `${code}: ${msg}` : code;
+}
+
+/** Records why the server view is off as an info finding, so the report says so next to the database section. */
+function unavailable(
+  audit: Audit,
+  system: string,
+  key: string,
+  reason: string,
+  fix: string,
+): StatementDigestResult {
+  audit.finding({
+    rule: 'db.server-view-unavailable',
+    key,
+    area: 'database',
+    severity: 'info',
+    title: `Server statement digests unavailable on ${system}: ${key}`,
+    message: reason,
+    evidence: { attributes: { 'db.system.name': system }, details: { reason: key } },
+    recommendation: fix,
+    how: { method: 'exact', source: 'SELECT @@performance_schema; performance_schema.setup_consumers' },
+  });
+  return { enabled: false, reason };
+}
+
+const ENABLE_PS =
+  'Set performance_schema=ON in the server config ([mysqld] section, or --performance-schema=ON) and restart ' +
+  'the server: the variable is not dynamic. The statements_digest consumer is on by default.';
+
+/**
+ * Reads the server view with `raw` (one connection: `DATABASE()` must be the app's). Never throws: a failure is
+ * the returned reason plus a counted fault under '@perf/db'.
+ */
+export async function readDigestsWith(
+  raw: RawQuery,
+  system: string,
+  options: StatementDigestOptions,
+): Promise<StatementDigestResult> {
+  const { audit } = options;
+  const limit = Math.max(1, Math.floor(options.limit ?? 50));
+  const minCount = Math.max(1, Math.floor(options.minCount ?? 1));
+  const minRatio = options.noIndexMinExaminedPerSent ?? 100;
+  const fail = (step: string, err: unknown): StatementDigestResult => {
+    const reason = `could not ${step} (${errorText(err)})`;
+    audit.safely(SOURCE, () => {
+      throw new Error(`server statement digests: ${reason}`);
+    });
+    return unavailable(
+      audit,
+      system,
+      'query failed',
+      `Reading performance_schema failed: ${reason}.`,
+      'Grant the app user SELECT on performance_schema.* (GRANT SELECT ON performance_schema.* TO ...), or read ' +
+        'the digests with a monitoring user.',
+    );
+  };
+
+  let schema: string | null;
+  try {
+    const row = rowsOf(await raw('SELECT @@performance_schema AS ps, DATABASE() AS db'))[0] ?? {};
+    const on = num(col(row, 'ps')) === 1;
+    const db = col(row, 'db');
+    schema = options.schema ?? (typeof db === 'string' ? db : null);
+    if (!on) {
+      return unavailable(
+        audit,
+        system,
+        'performance_schema is OFF',
+        `performance_schema is OFF on this server; it is not dynamic: set performance_schema=ON in the server ` +
+          `config and restart. Until then only the client-side timings (db.client.operation.duration) are available.`,
+        ENABLE_PS,
+      );
+    }
+  } catch (err) {
+    return fail('read @@performance_schema', err);
+  }
+
+  try {
+    const consumers = new Map<string, string>();
+    for (const row of rowsOf(
+      await raw(
+        "SELECT NAME, ENABLED FROM performance_schema.setup_consumers WHERE NAME IN ('global_instrumentation', 'statements_digest')",
+      ),
+    )) {
+      consumers.set(String(col(row, 'NAME')), String(col(row, 'ENABLED')).toUpperCase());
+    }
+    const off = ['global_instrumentation', 'statements_digest'].filter((n) => consumers.get(n) !== 'YES');
+    if (off.length) {
+      return unavailable(
+        audit,
+        system,
+        `consumer ${off.join(', ')} disabled`,
+        `performance_schema is ON but the ${off.join(' and ')} consumer${off.length > 1 ? 's are' : ' is'} ` +
+          'disabled, so the server keeps no statement digests.',
+        `Enable it at runtime: UPDATE performance_schema.setup_consumers SET ENABLED = 'YES' WHERE NAME IN ` +
+          `(${off.map((n) => `'${n}'`).join(', ')}); and keep it on across restarts with ` +
+          `${off.map((n) => `performance_schema_consumer_${n}=ON`).join(' and ')} in the server config.`,
+      );
+    }
+  } catch (err) {
+    return fail('read performance_schema.setup_consumers', err);
+  }
+
+  let rows: Record<string, unknown>[];
+  try {
+    // Our own reads of performance_schema are left out: they are the profiler's, not the app's.
+    rows = rowsOf(
+      await raw(
+        `SELECT SCHEMA_NAME, DIGEST, DIGEST_TEXT, COUNT_STAR, SUM_TIMER_WAIT, MAX_TIMER_WAIT, SUM_ROWS_EXAMINED, ` +
+          `SUM_ROWS_SENT, SUM_NO_INDEX_USED, SUM_NO_GOOD_INDEX_USED FROM ${DIGEST_TABLE} ` +
+          `WHERE DIGEST_TEXT IS NOT NULL AND DIGEST_TEXT NOT LIKE '%performance\\_schema%' AND COUNT_STAR >= ?` +
+          `${schema !== null ? ' AND SCHEMA_NAME = ?' : ''} ORDER BY SUM_TIMER_WAIT DESC LIMIT ?`,
+        schema !== null ? [minCount, schema, limit] : [minCount, limit],
+      ),
+    );
+  } catch (err) {
+    return fail(`read ${DIGEST_TABLE}`, err);
+  }
+
+  const digests: StatementDigest[] = [];
+  for (const row of rows) {
+    const result = audit.safely(SOURCE, () => {
+      const shape = fingerprintSql(digestToSql(String(col(row, 'DIGEST_TEXT'))), 'mysql');
+      const count = num(col(row, 'COUNT_STAR'));
+      const totalMs = num(col(row, 'SUM_TIMER_WAIT')) * PS_TO_MS;
+      const rowsExamined = num(col(row, 'SUM_ROWS_EXAMINED'));
+      const rowsSent = num(col(row, 'SUM_ROWS_SENT'));
+      const schemaName = col(row, 'SCHEMA_NAME');
+      const digest = col(row, 'DIGEST');
+      const d: StatementDigest = {
+        fingerprint: shape.fingerprint,
+        text: shape.text,
+        operation: shape.operation,
+        table: shape.table,
+        digest: typeof digest === 'string' ? digest : null,
+        schema: typeof schemaName === 'string' ? schemaName : null,
+        count,
+        totalMs: round(totalMs),
+        meanMs: round(count > 0 ? totalMs / count : 0),
+        maxMs: round(num(col(row, 'MAX_TIMER_WAIT')) * PS_TO_MS),
+        rowsExamined,
+        rowsSent,
+        examinedPerSent: round(rowsSent > 0 ? rowsExamined / rowsSent : rowsExamined / Math.max(1, count)),
+        noIndexUsed: num(col(row, 'SUM_NO_INDEX_USED')),
+        noGoodIndexUsed: num(col(row, 'SUM_NO_GOOD_INDEX_USED')),
+      };
+      record(audit, system, d);
+      if ((d.noIndexUsed > 0 || d.noGoodIndexUsed > 0) && d.examinedPerSent >= minRatio)
+        reportNoIndex(audit, system, d);
+      return d;
+    });
+    if (result) digests.push(result);
+  }
+  return { enabled: true, schema, digests };
+}
+
+/** Server totals are cumulative snapshots, so they are gauges (the latest read wins), not counters. */
+function record(audit: Audit, system: string, d: StatementDigest): void {
+  const attrs = {
+    'db.system.name': system,
+    ...(d.schema ? { 'db.namespace': d.schema } : {}),
+    'db.operation.name': d.operation,
+    ...(d.table ? { 'db.collection.name': d.table } : {}),
+    'db.query.fingerprint': d.fingerprint,
+  };
+  // Units and descriptions come from the core metric catalog.
+  const set = (name: string, v: number) => audit.gauge(name, attrs).set(v);
+  set('db.server.statement.executions', d.count);
+  set('db.server.statement.time', d.totalMs);
+  set('db.server.statement.mean_time', d.meanMs);
+  set('db.server.statement.max_time', d.maxMs);
+  set('db.server.statement.rows_examined_per_sent', d.examinedPerSent);
+  set('db.server.statement.no_index_used', d.noIndexUsed);
+}
+
+/** 'db.server-no-index': the server ran a statement without a (good) index and examined far more than it sent. */
+function reportNoIndex(audit: Audit, system: string, d: StatementDigest): void {
+  const perCall = d.count > 0 ? d.rowsExamined / d.count : d.rowsExamined;
+  audit.finding({
+    rule: 'db.server-no-index',
+    key: d.fingerprint,
+    area: 'database',
+    severity: perCall >= 100_000 ? 'critical' : 'warning',
+    title: `No index used on ${d.table ?? 'the database'}: ${Math.round(d.examinedPerSent)} rows examined per row sent`,
+    message:
+      `The server ran \`${d.text.slice(0, 300)}\` ${d.count} times; ${d.noIndexUsed} of them used no index` +
+      `${d.noGoodIndexUsed ? ` and ${d.noGoodIndexUsed} found no good one` : ''}, examining ${d.rowsExamined} rows ` +
+      `to send ${d.rowsSent} (${round(d.totalMs)} ms of server time in total).`,
+    evidence: {
+      metrics: [
+        {
+          name: 'db.server.statement.rows_examined_per_sent',
+          attributes: { 'db.query.fingerprint': d.fingerprint },
+          statistic: 'value',
+          value: d.examinedPerSent,
+          unit: '1',
+        },
+      ],
+      samples: [d.text.slice(0, 4096)],
+      attributes: {
+        'db.system.name': system,
+        'db.query.fingerprint': d.fingerprint,
+        'db.operation.name': d.operation,
+        ...(d.table ? { 'db.collection.name': d.table } : {}),
+      },
+      details: {
+        executions: d.count,
+        noIndexUsed: d.noIndexUsed,
+        noGoodIndexUsed: d.noGoodIndexUsed,
+        rowsExamined: d.rowsExamined,
+        rowsSent: d.rowsSent,
+        totalMs: d.totalMs,
+        meanMs: d.meanMs,
+        digest: d.digest,
+      },
+    },
+    recommendation:
+      'Run EXPLAIN on the statement and index the columns it filters, joins or sorts on (equality columns first); ' +
+      "knexPerf's explain option suggests the CREATE INDEX. Then check that SUM_NO_INDEX_USED stops growing.",
+    how: { method: 'exact', source: DIGEST_TABLE },
+  });
+}
+
+/**
+ * Reads MySQL/MariaDB `performance_schema` statement digests into `audit`: server time, rows examined per row sent
+ * and no-index executions per statement, keyed by the client-side fingerprint. When the server keeps no digests
+ * (performance_schema OFF, consumer disabled, no privilege, not MySQL) it returns `{ enabled: false, reason }` and
+ * records an info finding. Never throws.
+ */
+export async function readStatementDigests(
+  knex: Knex,
+  options: StatementDigestOptions,
+): Promise<StatementDigestResult> {
+  const { audit } = options;
+  let system = options.system ?? 'other_sql';
+  try {
+    const detected = dialectOf(knex.client as { dialect?: string; driverName?: string });
+    system = options.system ?? detected.system;
+    if (detected.dialect !== 'mysql') return notMysql(audit, system);
+    // One connection for every statement, so DATABASE() is the app's database and not a pool neighbour's.
+    const client = knex.client as {
+      acquireConnection(): Promise<unknown>;
+      releaseConnection(conn: unknown): Promise<unknown>;
+    };
+    const conn = await client.acquireConnection();
+    try {
+      return await readDigestsWith(
+        (sql, bindings) => knex.raw(sql, (bindings ?? []) as Knex.RawBinding[]).connection(conn as never),
+        system,
+        options,
+      );
+    } finally {
+      await client.releaseConnection(conn);
+    }
+  } catch (err) {
+    return failed(audit, err);
+  }
+}
+
+/** The answer for a client that is not MySQL/MariaDB. */
+export function notMysql(audit: Audit, system: string): StatementDigestResult {
+  return unavailable(
+    audit,
+    system,
+    'not MySQL/MariaDB',
+    `Server statement digests come from MySQL/MariaDB performance_schema; this knex client is ${system}.`,
+    'For PostgreSQL use pg_stat_statements; on other engines rely on the client-side timings.',
+  );
+}
+
+/** An error outside the reads themselves (acquiring a connection): counted, and returned as the reason. */
+export function failed(audit: Audit, err: unknown): StatementDigestResult {
+  audit.safely(SOURCE, () => {
+    throw new Error(`server statement digests: ${errorText(err)}`);
+  });
+  return { enabled: false, reason: `reading the server view failed (${errorText(err)})` };
+}
