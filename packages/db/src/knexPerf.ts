@@ -177,12 +177,9 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
     options: opts,
     tx,
     now,
-    internal: () => internalSync > 0,
-    inTransaction: () => als.getStore()?.tx !== undefined,
     context: (): AcquireContext => {
       const store = als.getStore();
       return {
-        internal: false,
         inTransaction: store?.tx !== undefined,
         scopeName: enclosing().name,
         site: store?.tx?.lastSite,
@@ -477,8 +474,12 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
     sites.set(builder, site);
     if (store?.tx) store.tx.lastSite = site;
   };
-  const patched: { target: ClientInternals; key: 'queryBuilder' | 'raw'; own: boolean; original: AnyFn }[] =
-    [];
+  const patched: {
+    target: ClientInternals;
+    key: 'queryBuilder' | 'raw' | 'acquireConnection' | 'releaseConnection';
+    own: boolean;
+    original: AnyFn;
+  }[] = [];
   const hookBuilders = (target: ClientInternals, record: boolean) => {
     for (const key of ['queryBuilder', 'raw'] as const) {
       const original = target[key];
@@ -493,6 +494,44 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
     }
   };
   hookBuilders(client, true);
+
+  // --- pool: time acquires around knex's own calls (see PoolMonitor for why not tarn's events) --------
+  const originalAcquire = client.acquireConnection;
+  const originalRelease = client.releaseConnection;
+  patched.push(
+    {
+      target: client,
+      key: 'acquireConnection',
+      own: Object.hasOwn(client, 'acquireConnection'),
+      original: originalAcquire,
+    },
+    {
+      target: client,
+      key: 'releaseConnection',
+      own: Object.hasOwn(client, 'releaseConnection'),
+      original: originalRelease,
+    },
+  );
+  client.acquireConnection = function (this: ClientInternals): Promise<unknown> {
+    // The plugin's own EXPLAIN connection is not the app's pool use.
+    const ticket = closed || internalSync > 0 ? undefined : pool.beforeAcquire(this.pool);
+    const acquiring = originalAcquire.call(this) as Promise<unknown>;
+    if (!ticket) return acquiring;
+    return acquiring.then(
+      (conn) => {
+        pool.acquired(ticket, conn);
+        return conn;
+      },
+      (err: unknown) => {
+        pool.acquireFailed(ticket);
+        throw err;
+      },
+    );
+  };
+  client.releaseConnection = function (this: ClientInternals, connection: unknown): unknown {
+    if (!closed) pool.released(connection);
+    return originalRelease.call(this, connection);
+  };
 
   // --- transactions: mark the callback's async context, capture where the transaction starts ---------
   context.transaction = function (this: unknown, container?: unknown, config?: unknown) {
@@ -514,7 +553,6 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
       try {
         const t = now();
         evictOldest(t, false);
-        pool.sweep(t, opts.pendingTimeoutMs);
         requests.sweep(t, opts.requestIdleMs);
       } catch (err) {
         fault(err);

@@ -114,14 +114,17 @@ describe('request scopes, assertions and lifecycle (SQLite)', () => {
       error: knex.listenerCount('query-error'),
       qb: Object.hasOwn(knex.client, 'queryBuilder'),
       raw: Object.hasOwn(knex.client, 'raw'),
+      acquire: Object.hasOwn(knex.client, 'acquireConnection'),
+      release: Object.hasOwn(knex.client, 'releaseConnection'),
       transaction: (knex as unknown as { context: { transaction: unknown } }).context.transaction,
     };
     const pool = knex.client.pool as { emitter: { listenerCount(e: string): number } };
-    const poolBefore = pool.emitter.listenerCount('acquireRequest');
+    const poolBefore = pool.emitter.listenerCount('acquireFail');
     const audit = createAudit({ subject: 'close' });
     const perf = knexPerf(knex, { audit });
     expect(knex.listenerCount('query')).toBe(before.query + 1);
-    expect(pool.emitter.listenerCount('acquireRequest')).toBe(poolBefore + 1);
+    expect(pool.emitter.listenerCount('acquireFail')).toBe(poolBefore + 1);
+    expect(Object.hasOwn(knex.client, 'acquireConnection')).toBe(true);
     await knex(table).where({ id: 1 }).first();
     await perf.close();
     await perf.close();
@@ -131,9 +134,11 @@ describe('request scopes, assertions and lifecycle (SQLite)', () => {
       error: knex.listenerCount('query-error'),
       qb: Object.hasOwn(knex.client, 'queryBuilder'),
       raw: Object.hasOwn(knex.client, 'raw'),
+      acquire: Object.hasOwn(knex.client, 'acquireConnection'),
+      release: Object.hasOwn(knex.client, 'releaseConnection'),
       transaction: (knex as unknown as { context: { transaction: unknown } }).context.transaction,
     }).toEqual(before);
-    expect(pool.emitter.listenerCount('acquireRequest')).toBe(poolBefore);
+    expect(pool.emitter.listenerCount('acquireFail')).toBe(poolBefore);
     // Queries after close are not recorded.
     const count = () =>
       audit.report().metrics.find((m) => m.name === 'db.client.operation.duration' && m.kind === 'histogram');
