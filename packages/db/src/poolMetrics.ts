@@ -84,7 +84,6 @@ export class PoolMonitor {
   private readonly timeouts: { add(n?: number): void };
   private readonly listeners: [string, (...args: never[]) => void][];
   private lastSample = Number.NEGATIVE_INFINITY;
-  evicted = 0;
 
   constructor(private readonly deps: PoolDeps) {
     const { audit, system } = deps;
