@@ -12,7 +12,10 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const FRAMEWORKS = (process.env.BENCH_FRAMEWORKS ?? 'express,fastify').split(',');
 // 'perf' is the middleware with defaults (`context: 'auto'`, no reader: no AsyncLocalStorage); 'perf-ctx' has
 // `context: true`, as when @perf/db reads the request context, to separate the two costs.
-const VARIANTS = (process.env.BENCH_VARIANTS ?? 'bare,perf,perf-ctx,prom,otel').split(',');
+// 'perf-server' (express only): expressPerfHandler, the same measurement mounted at the server, not as a layer.
+const VARIANTS = (process.env.BENCH_VARIANTS ?? 'bare,perf,perf-server,perf-ctx,prom,otel').split(',');
+/** The variants a framework runs: the server-mounted form exists for express only. */
+const variantsFor = (fw: string) => VARIANTS.filter((v) => v !== 'perf-server' || fw === 'express');
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
 
 interface Sample {
@@ -74,8 +77,9 @@ const samples = new Map<string, Sample[]>();
 for (let round = 0; round < ROUNDS; round++) {
   for (const fw of FRAMEWORKS) {
     // Rotate the order every round so no variant always runs first or right after another.
-    const shift = round % VARIANTS.length;
-    const order = [...VARIANTS.slice(shift), ...VARIANTS.slice(0, shift)];
+    const variants = variantsFor(fw);
+    const shift = round % variants.length;
+    const order = [...variants.slice(shift), ...variants.slice(0, shift)];
     for (const v of order) {
       const variant = `${fw}-${v}`;
       const m = await measure(variant);
@@ -98,7 +102,7 @@ const lines = [
 ];
 for (const fw of FRAMEWORKS) {
   const bare = samples.get(`${fw}-bare`)!;
-  for (const v of VARIANTS) {
+  for (const v of variantsFor(fw)) {
     const s = samples.get(`${fw}-${v}`)!;
     const rpsRatio = median(s.map((x, i) => x.rps / bare[i]!.rps));
     const cpuRatio = median(s.map((x, i) => x.cpuUs / bare[i]!.cpuUs));

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { createAudit } from '@perf/core';
 import type { Histogram as PromHistogram } from 'prom-client';
-import { expressPerf, fastifyPerf, perfHandler } from '../src/index.js';
+import { expressPerf, expressPerfHandler, fastifyPerf, perfHandler } from '../src/index.js';
 
 const variant = process.argv[2] ?? 'http-bare';
 const [framework, kind = 'bare'] = variant.split(/-(.*)/s) as [string, string | undefined];
@@ -91,7 +91,8 @@ if (framework === 'http') {
 } else if (framework === 'express') {
   const { default: express } = await import('express');
   const app = express();
-  if (kind.startsWith('perf')) app.use(expressPerf({ audit, context: kind === 'perf-ctx' ? true : 'auto' }));
+  if (kind === 'perf' || kind === 'perf-ctx')
+    app.use(expressPerf({ audit, context: kind === 'perf-ctx' ? true : 'auto' }));
   if (promHistogram) {
     const h = promHistogram;
     app.use((req, res, next) => {
@@ -105,7 +106,8 @@ if (framework === 'http') {
   app.get('/hello/:name', (_req, res) => {
     res.json({ hello: 'world' });
   });
-  server = http.createServer(app);
+  // 'perf-server': the same measurement at the server, outside express's router (no app.use layer).
+  server = http.createServer(kind === 'perf-server' ? expressPerfHandler(app, { audit }) : app);
 } else {
   const { default: Fastify } = await import('fastify');
   let s: http.Server | undefined;

@@ -13,6 +13,7 @@ export {
   type ExpressLikeRequest,
   type ExpressMiddleware,
   expressPerf,
+  expressPerfHandler,
   expressRoute,
 } from './http/express.js';
 export { fastifyPerf } from './http/fastify.js';

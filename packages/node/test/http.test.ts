@@ -5,7 +5,14 @@ import express from 'express';
 import Fastify from 'fastify';
 import Koa from 'koa';
 import { describe, it } from 'vitest';
-import { expressPerf, fastifyPerf, koaPerf, perfHandler, setRoute } from '../src/index.js';
+import {
+  expressPerf,
+  expressPerfHandler,
+  fastifyPerf,
+  koaPerf,
+  perfHandler,
+  setRoute,
+} from '../src/index.js';
 import { BIG_BODY, contextSnapshot, HTTP_OPTIONS, LARGE_BODY, runScenario } from './httpScenario.js';
 
 describe('HTTP middleware under autocannon load', () => {
@@ -35,6 +42,34 @@ describe('HTTP middleware under autocannon load', () => {
         res.json(await contextSnapshot());
       });
       return http.createServer(app);
+    });
+  });
+
+  it('express mounted at the server (expressPerfHandler): same routes and counts, no app.use layer', async () => {
+    await runScenario('express-server', (audit) => {
+      const app = express();
+      const users = express.Router();
+      users.get('/:id', (req, res) => {
+        res.json({ id: req.params.id });
+      });
+      app.use('/users', users);
+      app.get('/boom', (_req, res) => {
+        res.status(500).send('boom');
+      });
+      app.get('/slow', async (_req, res) => {
+        await sleep(30);
+        res.send('ok');
+      });
+      app.get('/big', (_req, res) => {
+        res.type('json').send(BIG_BODY);
+      });
+      app.get('/large', (_req, res) => {
+        res.type('text').send(LARGE_BODY);
+      });
+      app.get('/ctx/:name', async (_req, res) => {
+        res.json(await contextSnapshot());
+      });
+      return http.createServer(expressPerfHandler(app, { audit, ...HTTP_OPTIONS }));
     });
   });
 
