@@ -59,6 +59,37 @@ describe('cache instrumentation (in-process caches)', () => {
     expect(cacheStats(map)).toBeUndefined();
   });
 
+  it('lru-cache fetch: hit or miss from its status (a miss still resolves to a value), joined fetches are hits', async () => {
+    const audit = createAudit({ subject: 'cache-fetch' });
+    let backend = 0;
+    const cache = instrumentCache(
+      new LRUCache<string, string>({
+        max: 100,
+        fetchMethod: async (key) => {
+          backend++;
+          await new Promise((r) => setTimeout(r, 5));
+          return `v:${key}`;
+        },
+      }),
+      { audit, name: 'fetch', minLookups: 1000 },
+    );
+    expect(await cache.fetch('a')).toBe('v:a'); // miss: fetched
+    expect(await cache.fetch('a')).toBe('v:a'); // hit
+    // Two concurrent fetches of one key: one backend call, the second joins it.
+    expect(await Promise.all([cache.fetch('b'), cache.fetch('b')])).toEqual(['v:b', 'v:b']);
+    // The caller's own status object is used and still filled in.
+    const status: { fetch?: string } = {};
+    expect(await cache.fetch('b', { status })).toBe('v:b');
+    expect(status.fetch).toBe('hit');
+    expect(backend).toBe(2);
+    expect(cacheStats(cache)).toEqual({ hits: 3, misses: 2, errors: 0 });
+    const reads = metric(audit.report(), 'cache.operation.duration', {
+      'cache.name': 'fetch',
+      'cache.operation': 'get',
+    });
+    expect(reads?.kind === 'histogram' && reads.count).toBe(5);
+  });
+
   it('lru-cache: evictions show up as misses; a healthy cache raises no finding', () => {
     const audit = createAudit({ subject: 'cache-lru' });
     const small = instrumentCache(new LRUCache<string, string>({ max: 10 }), {

@@ -85,16 +85,30 @@ export function instrumentCache<T extends object>(cache: T, options: CacheOption
       else delete target[method];
     });
   };
-  type Kind = 'lookup' | 'multi' | 'write';
-  /** Hits and misses of a lookup's result: one value, or one per key for a multi-key lookup. */
-  const count = (kind: Kind, value: unknown) => {
+  type Kind = 'lookup' | 'multi' | 'write' | 'fetch';
+  /** Hits and misses of a lookup's result: one value, one per key for a multi-key lookup, or a fetch status. */
+  const count = (kind: Kind, value: unknown, status?: { fetch?: string }) => {
     if (kind === 'lookup') outcome(value);
     else if (kind === 'multi' && Array.isArray(value)) for (const v of value) outcome(v);
+    else if (kind === 'fetch') {
+      const s = status?.fetch;
+      // 'inflight' joined a fetch already counted as a miss: served without another backend call.
+      if (s === 'hit' || s === 'inflight') outcome(value ?? true);
+      else if (s === 'miss' || s === 'stale' || s === 'refresh') outcome(undefined);
+      else outcome(value);
+    }
   };
   const wrap = (original: AnyFn, kind: Kind): AnyFn => {
     const time = kind === 'write' ? setTime : getTime;
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
       const start = performance.now();
+      // lru-cache's fetch resolves to a value on a miss too: its `status` option says which it was.
+      let status: { fetch?: string } | undefined;
+      if (kind === 'fetch') {
+        const opts = (args[1] ?? {}) as { status?: { fetch?: string } };
+        status = opts.status ?? {};
+        args[1] = opts.status ? opts : { ...opts, status };
+      }
       let result: unknown;
       try {
         result = original.apply(this, args);
@@ -107,7 +121,7 @@ export function instrumentCache<T extends object>(cache: T, options: CacheOption
           result.then(
             (v) => {
               time.record(performance.now() - start);
-              count(kind, v);
+              count(kind, v, status);
             },
             () => {
               time.record(performance.now() - start);
@@ -116,7 +130,7 @@ export function instrumentCache<T extends object>(cache: T, options: CacheOption
           );
         } else {
           time.record(performance.now() - start);
-          count(kind, result);
+          count(kind, result, status);
         }
       });
       return result;
@@ -128,9 +142,12 @@ export function instrumentCache<T extends object>(cache: T, options: CacheOption
   const multiLookups = options.multiLookups ?? ['mget', 'MGET', 'mGet'];
   // node-redis exposes GET and get as one function: both names get the same wrapper.
   const wrappers = new Map<unknown, AnyFn>();
+  // lru-cache (it has a fetchMethod slot): `fetch` is a lookup whose status option tells hit from miss.
+  const fetches = 'fetchMethod' in target ? ['fetch'] : [];
   for (const [list, kind] of [
     [lookups, 'lookup'],
     [multiLookups, 'multi'],
+    [fetches, 'fetch'],
     [writes, 'write'],
   ] as const) {
     for (const m of list) {
