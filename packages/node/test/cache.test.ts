@@ -78,7 +78,7 @@ describe('cache instrumentation (in-process caches)', () => {
     // Two concurrent fetches of one key: one backend call, the second joins it.
     expect(await Promise.all([cache.fetch('b'), cache.fetch('b')])).toEqual(['v:b', 'v:b']);
     // The caller's own status object is used and still filled in.
-    const status: { fetch?: string } = {};
+    const status: LRUCache.Status<string, string> = {};
     expect(await cache.fetch('b', { status })).toBe('v:b');
     expect(status.fetch).toBe('hit');
     expect(backend).toBe(2);
