@@ -15,62 +15,45 @@ import {
 } from '../src/index.js';
 import { BIG_BODY, contextSnapshot, HTTP_OPTIONS, LARGE_BODY, runScenario } from './httpScenario.js';
 
+/** The scenario's routes on an express app (a mounted router included, so baseUrl is part of the template). */
+function expressRoutes(app: express.Express): express.Express {
+  const users = express.Router();
+  users.get('/:id', (req, res) => {
+    res.json({ id: req.params.id });
+  });
+  app.use('/users', users);
+  app.get('/boom', (_req, res) => {
+    res.status(500).send('boom');
+  });
+  app.get('/slow', async (_req, res) => {
+    await sleep(30);
+    res.send('ok');
+  });
+  app.get('/big', (_req, res) => {
+    res.type('json').send(BIG_BODY);
+  });
+  app.get('/large', (_req, res) => {
+    res.type('text').send(LARGE_BODY);
+  });
+  app.get('/ctx/:name', async (_req, res) => {
+    res.json(await contextSnapshot());
+  });
+  return app;
+}
+
 describe('HTTP middleware under autocannon load', () => {
   it('express: route templates from req.route and baseUrl', async () => {
     await runScenario('express', (audit) => {
       const app = express();
       app.use(expressPerf({ audit, ...HTTP_OPTIONS }));
-      const users = express.Router();
-      users.get('/:id', (req, res) => {
-        res.json({ id: req.params.id });
-      });
-      app.use('/users', users);
-      app.get('/boom', (_req, res) => {
-        res.status(500).send('boom');
-      });
-      app.get('/slow', async (_req, res) => {
-        await sleep(30);
-        res.send('ok');
-      });
-      app.get('/big', (_req, res) => {
-        res.type('json').send(BIG_BODY);
-      });
-      app.get('/large', (_req, res) => {
-        res.type('text').send(LARGE_BODY);
-      });
-      app.get('/ctx/:name', async (_req, res) => {
-        res.json(await contextSnapshot());
-      });
-      return http.createServer(app);
+      return http.createServer(expressRoutes(app));
     });
   });
 
   it('express mounted at the server (expressPerfHandler): same routes and counts, no app.use layer', async () => {
-    await runScenario('express-server', (audit) => {
-      const app = express();
-      const users = express.Router();
-      users.get('/:id', (req, res) => {
-        res.json({ id: req.params.id });
-      });
-      app.use('/users', users);
-      app.get('/boom', (_req, res) => {
-        res.status(500).send('boom');
-      });
-      app.get('/slow', async (_req, res) => {
-        await sleep(30);
-        res.send('ok');
-      });
-      app.get('/big', (_req, res) => {
-        res.type('json').send(BIG_BODY);
-      });
-      app.get('/large', (_req, res) => {
-        res.type('text').send(LARGE_BODY);
-      });
-      app.get('/ctx/:name', async (_req, res) => {
-        res.json(await contextSnapshot());
-      });
-      return http.createServer(expressPerfHandler(app, { audit, ...HTTP_OPTIONS }));
-    });
+    await runScenario('express-server', (audit) =>
+      http.createServer(expressPerfHandler(expressRoutes(express()), { audit, ...HTTP_OPTIONS })),
+    );
   });
 
   it('fastify: a plugin reading routeOptions.url', async () => {
