@@ -26,7 +26,7 @@ type Proto = typeof ServerResponse.prototype & { [PATCHED]?: true };
  * methods cost one property read for responses nobody tracks. A compression middleware installed later wraps
  * the instance's write/end and calls these, so the count is of the bytes that reach the wire.
  */
-function patchPrototype(): void {
+export function patchPrototype(): void {
   const proto = ServerResponse.prototype as Proto;
   if (proto[PATCHED]) return;
   const write = proto.write;
@@ -55,6 +55,11 @@ function patchPrototype(): void {
  */
 export function countBodyBytes(res: ServerResponse, state: RequestState): void {
   patchPrototype();
+  trackResponse(res, state);
+}
+
+/** Links a response to its state, for callers that already ran patchPrototype() (the middleware, per request). */
+export function trackResponse(res: ServerResponse, state: RequestState): void {
   (res as Tracked)[RESPONSE_STATE] = state;
 }
 

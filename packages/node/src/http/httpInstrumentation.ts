@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Audit, Collector } from '@perf/core';
-import { countBodyBytes, RESPONSE_STATE, responseBytes } from './bodySize.js';
+import { patchPrototype, RESPONSE_STATE, responseBytes, trackResponse } from './bodySize.js';
 import { raiseHttpFindings } from './httpFindings.js';
 import { type HttpOptions, type ResolvedHttpOptions, resolveHttpOptions } from './httpOptions.js';
 import { inFlight } from './inFlight.js';
@@ -34,6 +34,8 @@ export class HttpInstrumentation implements Collector {
   constructor(options: HttpOptions) {
     this.options = resolveHttpOptions(options);
     ensureRequestContextProvider();
+    // Once here rather than a check per request.
+    patchPrototype();
     const inst = this;
     this.onClose = function onResponseClose(this: TrackedResponse) {
       const state = this[RESPONSE_STATE];
@@ -73,7 +75,7 @@ export class HttpInstrumentation implements Collector {
     if (tracked !== undefined && tracked.endTime < 0) return tracked;
     const state = new RequestState(normalizeMethod(req.method), resolveRoute, source);
     inFlight.begin(state);
-    countBodyBytes(res, state);
+    trackResponse(res, state);
     res.on('close', this.onClose);
     return state;
   }
