@@ -1,7 +1,10 @@
 /**
  * Overhead of job.batch on 10,000 tiny functions against a plain loop with the same concurrency (same run,
  * interleaved rounds, medians), and the CPU cost of the samplers at their default intervals.
- * Run: pnpm --filter @perf/ml bench   (or: npx tsx packages/ml/bench/batch.bench.ts)
+ * Run: pnpm --filter @perf/ml bench   (builds first; or after `pnpm build`: npx tsx packages/ml/bench/batch.bench.ts)
+ *
+ * It measures the built package (dist/), which is what users run: tsx compiles src/ with esbuild's keepNames,
+ * which adds an Object.defineProperty call for every closure a function creates.
  */
 import { spawn } from 'node:child_process';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -13,15 +16,45 @@ import {
   ProcessTree,
   runJob,
   SelfSampler,
-} from '../src/index.js';
+} from '../dist/index.js';
 
 const N = 10_000;
-const ROUNDS = Number(process.env.ROUNDS ?? 401);
+const ROUNDS = Number(process.env.ROUNDS ?? 201);
+/** Fresh processes the batch comparison runs in; the report takes the median over them (see batchOverhead). */
+const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 7);
+const CHILD = process.env.ML_BENCH_CHILD === '1';
 const tiny = (x: number) => x * 2 + 1;
 const asyncTiny = async (x: number) => x * 2 + 1;
 
 /** The baseline a user would write: a pool of `concurrency` workers over the items, results in order. */
 async function plainLoop<I, R>(
+  items: readonly I[],
+  fn: (item: I, index: number) => R | Promise<R>,
+  concurrency: number,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  async function worker() {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await fn(items[i] as I, i);
+      } catch {
+        // same shape as job.batch: a failing item does not stop the loop
+      }
+    }
+  }
+  const ws: Promise<void>[] = [];
+  for (let w = 0; w < concurrency; w++) ws.push(worker());
+  await Promise.all(ws);
+  return results;
+}
+
+/**
+ * A second copy of plainLoop, same source: V8 compiles each function on its own, and how well differs by a few
+ * percent from process to process. plain vs this copy is the noise floor of the comparison.
+ */
+async function plainLoopCopy<I, R>(
   items: readonly I[],
   fn: (item: I, index: number) => R | Promise<R>,
   concurrency: number,
@@ -104,12 +137,13 @@ async function batchOverhead(
   const audit = createAudit({ subject: 'bench' });
   const plain: number[] = [];
   const batch: number[] = [];
-  /** A third plain run per round: plain vs plain shows the noise floor of this machine. */
+  /** A third run per round, of plainLoopCopy: plain vs its copy is the noise floor (machine and JIT). */
   const control: number[] = [];
   const fast: number[] = [];
   // Warm-up so the JIT has compiled both paths before we measure.
   for (let i = 0; i < 5; i++) {
     await plainLoop(items, fn, concurrency);
+    await plainLoopCopy(items, fn, concurrency);
     await plainLoopFast(items, fn, concurrency);
     await mlJob(audit, 'warm', { kind: 'batch' }, (job) => job.batch(items, fn, { concurrency }));
   }
@@ -131,12 +165,25 @@ async function batchOverhead(
         await runBatch();
         await runPlain();
       }
-      control.push(await time(() => plainLoop(items, fn, concurrency)));
+      control.push(await time(() => plainLoopCopy(items, fn, concurrency)));
       fast.push(await time(() => plainLoopFast(items, fn, concurrency)));
     }
   });
-  return { label, concurrency, stride, plain, batch, control, fast };
+  // Each round ran every side back to back: the median of per-round ratios cancels slow drifts in load.
+  const paired = (xs: number[], ys: number[]) => median(xs.map((x, i) => x / (ys[i] as number))) - 1;
+  return {
+    label,
+    concurrency,
+    stride,
+    plainMs: median(plain),
+    batchMs: median(batch),
+    fastMs: median(fast),
+    vsPlain: paired(batch, plain),
+    vsFast: paired(batch, fast),
+    noise: paired(control, plain),
+  };
 }
+type Row = Awaited<ReturnType<typeof batchOverhead>>;
 
 /** Fixed cost of one mlJob around nothing: sampler start/stop, VmHWM reset and read, metrics and findings. */
 async function jobFixedCost() {
@@ -186,14 +233,52 @@ async function samplerCost() {
   return { selfTickMs, treeScanMs, members, procCount, plainRun, jobRun };
 }
 
-const results = [];
-for (const [label, fn] of [
+const WORKLOADS = [
   ['trivial x*2+1', tiny],
   ['async trivial x*2+1', asyncTiny],
   ['32-feature logistic score', score],
   ['async 32-feature logistic score', async (x: number) => score(x)],
-] as const) {
-  for (const c of [1, 8]) results.push(await batchOverhead(label, fn, c));
+] as const;
+
+if (CHILD) {
+  const [label, fn] = WORKLOADS[Number(process.env.ML_BENCH_WORKLOAD)] as (typeof WORKLOADS)[number];
+  for (const c of [1, 8]) console.log(`ROW ${JSON.stringify(await batchOverhead(label, fn, c))}`);
+  process.exit(0);
+}
+
+/**
+ * Each workload runs in PROCESSES fresh processes of its own, one after another, as in an app that batches one
+ * function: a loop that has seen several functions calls them through a polymorphic site, which slowed the
+ * plain loops by ~10% on async no-ops and flattered job.batch. And in one process, plain and a byte-identical
+ * copy of it differed by up to 9% on async no-ops, depending on how V8 compiled each: a single process's ratio
+ * says as much about the JIT as about job.batch. The median over processes does not.
+ */
+async function childRows(workload: number): Promise<Row[]> {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1] as string], {
+    env: { ...process.env, ML_BENCH_CHILD: '1', ML_BENCH_WORKLOAD: String(workload) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+  });
+  const code = await new Promise((r) => child.on('exit', r));
+  if (code !== 0) throw new Error(`bench child exited with ${code}`);
+  return out
+    .split('\n')
+    .filter((l) => l.startsWith('ROW '))
+    .map((l) => JSON.parse(l.slice(4)) as Row);
+}
+/** Per process, its rows (one per workload and concurrency, in the same order in every process). */
+const perProcess: Row[][] = [];
+for (let p = 0; p < PROCESSES; p++) {
+  const rows: Row[] = [];
+  for (let w = 0; w < WORKLOADS.length; w++) {
+    // BENCH_ONLY=async runs only the workloads whose label contains it (a quicker loop while tuning).
+    if (process.env.BENCH_ONLY && !WORKLOADS[w]?.[0].includes(process.env.BENCH_ONLY)) continue;
+    rows.push(...(await childRows(w)));
+  }
+  perProcess.push(rows);
 }
 const fixed = await jobFixedCost();
 const cost = await samplerCost();
@@ -205,22 +290,25 @@ console.log(
       .join(' ')}`,
 );
 console.log(
-  `job.batch vs plain loops, ${N} items, ${ROUNDS} interleaved rounds, median wall time per run and median of per-round ratios:`,
+  `job.batch vs plain loops, ${N} items, ${ROUNDS} interleaved rounds in each of ${PROCESSES} processes per workload; ` +
+    'per process the median of per-round ratios, then the median over processes [min..max]:',
 );
-for (const r of results) {
-  const pm = median(r.plain);
-  const bm = median(r.batch);
-  const fm = median(r.fast);
-  // Each round ran every side back to back: the median of per-round ratios cancels slow drifts in load.
-  const paired = (xs: number[], ys: number[]) => (median(xs.map((x, i) => x / (ys[i] as number))) - 1) * 100;
+const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+const spread = (xs: number[]) => `${pct(median(xs))} [${pct(min(xs))}..${pct(Math.max(...xs))}]`;
+for (let k = 0; k < (perProcess[0]?.length ?? 0); k++) {
+  const rows = perProcess.map((rs) => rs[k] as Row);
+  const r = rows[0] as Row;
+  const pm = median(rows.map((x) => x.plainMs));
   console.log(
     `  ${r.label}, concurrency ${r.concurrency} (${((pm / N) * 1e6).toFixed(0)} ns per item, timing stride ${r.stride}):`,
   );
   console.log(
-    `    plain ${pm.toFixed(3)} ms | same-semantics plain ${fm.toFixed(3)} ms | job.batch ${bm.toFixed(3)} ms; ` +
-      `job.batch vs plain ${paired(r.batch, r.plain).toFixed(1)}%, vs same-semantics plain ` +
-      `${paired(r.batch, r.fast).toFixed(1)}% (min-based ${((min(r.batch) / min(r.fast) - 1) * 100).toFixed(1)}%), ` +
-      `noise (plain vs plain) ${paired(r.control, r.plain).toFixed(1)}%`,
+    `    plain ${pm.toFixed(3)} ms | same-semantics plain ${median(rows.map((x) => x.fastMs)).toFixed(3)} ms | ` +
+      `job.batch ${median(rows.map((x) => x.batchMs)).toFixed(3)} ms`,
+  );
+  console.log(
+    `    job.batch vs plain ${spread(rows.map((x) => x.vsPlain))}; vs same-semantics plain ` +
+      `${spread(rows.map((x) => x.vsFast))}; noise (plain copy vs plain) ${spread(rows.map((x) => x.noise))}`,
   );
 }
 console.log(

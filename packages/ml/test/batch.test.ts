@@ -102,6 +102,45 @@ describe('job.batch', () => {
     expect(result?.batches[0]).toMatchObject({ items: 2, failed: 1 });
   });
 
+  it('keeps results and failures exact between timed items, for mixed sync and async items', async () => {
+    // Tiny items get a large stride, so these failures land in the untimed loops between timed items.
+    const bad = new Set([5_001, 12_345, 19_998]);
+    const items = Array.from({ length: 20_000 }, (_, i) => i);
+    const fn = (x: number) => {
+      if (bad.has(x)) {
+        if (x % 2) throw new Error(`sync ${x}`);
+        return Promise.reject(new Error(`async ${x}`));
+      }
+      return x % 3 === 0 ? Promise.resolve(x * 2) : x * 2;
+    };
+    for (const concurrency of [1, 4]) {
+      const batch = await mlJob(undefined, 'mixed', { kind: 'batch' }, (job) =>
+        job.batch(items, fn, { concurrency }),
+      );
+      expect(batch.timingStride).toBeGreaterThan(1);
+      expect(batch.failures.map((f) => [f.index, (f.error as Error).message])).toEqual([
+        [5_001, 'sync 5001'],
+        [12_345, 'sync 12345'],
+        [19_998, 'async 19998'],
+      ]);
+      expect(batch.results).toEqual(items.map((x) => (bad.has(x) ? undefined : x * 2)));
+    }
+    const seen: number[] = [];
+    await expect(
+      mlJob(undefined, 'mixed-strict', { kind: 'batch' }, (job) =>
+        job.batch(
+          items,
+          (x) => {
+            seen.push(x);
+            return fn(x);
+          },
+          { stopOnError: true },
+        ),
+      ),
+    ).rejects.toThrow('sync 5001');
+    expect(seen.length).toBe(5_002);
+  });
+
   it('raises ml.low-throughput below 1000 items per hour', async () => {
     const audit = newAudit();
     await mlJob(audit, 'slow-scoring', { kind: 'batch' }, (job) =>
