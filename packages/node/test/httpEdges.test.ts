@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   addRequestContextReader,
@@ -10,6 +11,7 @@ import {
 import express from 'express';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
+import { normalizeMethod } from '../src/http/method.js';
 import { currentRequest, expressPerf, fastifyPerf, inFlight, instrumentServer } from '../src/index.js';
 import { closeServer, counterSum, counterValue, listen } from './support.js';
 
@@ -111,6 +113,76 @@ describe('HTTP middleware edge cases', () => {
     }
   });
 
+  it('ends pipelined, aborted-while-queued and injected requests exactly once, without a close listener per response', async () => {
+    const audit = createAudit({ subject: 'pipelining' });
+    const closeListeners: number[] = [];
+    const server = http.createServer((req, res) => {
+      closeListeners.push(res.listenerCount('close'));
+      if (req.url === '/hang') return; // never answered: only the socket's close ends it
+      // The first answer comes late, so the next requests on the socket queue behind it.
+      setTimeout(() => res.end('ok'), req.url === '/slow' ? 30 : 0);
+    });
+    const restore = instrumentServer(server, { audit, route: (req) => req.url });
+    const base = await listen(server);
+    const { port } = new URL(base);
+    /** Writes `paths` as pipelined GETs on one connection; resolves after `answers` responses or the close. */
+    const pipeline = (paths: string[], answers: number) =>
+      new Promise<void>((resolve, reject) => {
+        const socket = net.connect(Number(port), '127.0.0.1', () =>
+          socket.write(paths.map((p) => `GET ${p} HTTP/1.1\r\nHost: x\r\n\r\n`).join('')),
+        );
+        let got = '';
+        socket.on('data', (d) => {
+          got += d;
+          if ((got.match(/HTTP\/1\.1 200/g) ?? []).length >= answers) socket.destroy();
+        });
+        socket.on('close', () => resolve());
+        socket.on('error', reject);
+      });
+    try {
+      await pipeline(['/slow', '/a', '/b'], 3);
+      // Two answered, then the client leaves while /hang is in the handler and /queued waits behind it.
+      await pipeline(['/a', '/hang', '/queued'], 1);
+      for (let i = 0; i < 100 && inFlight.size > 0; i++) await sleep(20);
+      const report = audit.report();
+      const served = (route: string) =>
+        counterValue(report, 'http.server.requests', {
+          'http.request.method': 'GET',
+          'http.route': route,
+          'http.status_class': '2xx',
+        });
+      expect([served('/slow'), served('/a'), served('/b')]).toEqual([1, 2, 1]);
+      expect(counterSum(report, 'http.server.requests')).toBe(4);
+      // /queued was answered by its handler, but behind /hang: nothing of it reached the client.
+      expect(counterValue(report, 'http.server.aborted', { 'http.route': '/hang' })).toBe(1);
+      expect(counterValue(report, 'http.server.aborted', { 'http.route': '/queued' })).toBe(1);
+      expect(inFlight.size).toBe(0);
+      // Followed through the finish channel and the socket's close: no response gets a 'close' listener.
+      expect(closeListeners).toEqual([0, 0, 0, 0, 0, 0]);
+    } finally {
+      restore();
+      await closeServer(server);
+      await audit.close();
+    }
+    const injected = createAudit({ subject: 'inject' });
+    const app = Fastify();
+    await app.register(fastifyPerf, { audit: injected });
+    app.get('/x/:id', async () => 'ok');
+    try {
+      for (let i = 0; i < 3; i++) expect((await app.inject(`/x/${i}`)).statusCode).toBe(200);
+      expect(
+        counterValue(injected.report(), 'http.server.requests', {
+          'http.request.method': 'GET',
+          'http.route': '/x/:id',
+          'http.status_class': '2xx',
+        }),
+      ).toBe(3);
+    } finally {
+      await app.close();
+      await injected.close();
+    }
+  });
+
   it('past maxRoutes, new routes share one (other) series per method, and every request is still counted', async () => {
     const audit = createAudit({ subject: 'max-routes' });
     const app = express();
@@ -198,5 +270,19 @@ describe('HTTP middleware edge cases', () => {
   it('currentRequest() is undefined outside a request', () => {
     expect(currentRequest()).toBeUndefined();
     expect(currentRequestContext()).toBeUndefined();
+  });
+});
+
+describe('normalizeMethod', () => {
+  it('keeps known methods, upper-cases known ones in other cases, and folds the rest into _OTHER', () => {
+    expect(['GET', 'get', 'Patch', 'QUERY', 'PROPFIND', '', undefined].map(normalizeMethod)).toEqual([
+      'GET',
+      'GET',
+      'PATCH',
+      'QUERY',
+      '_OTHER',
+      '_OTHER',
+      '_OTHER',
+    ]);
   });
 });

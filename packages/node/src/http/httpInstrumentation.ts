@@ -7,6 +7,7 @@ import { inFlight } from './inFlight.js';
 import { normalizeMethod } from './method.js';
 import { ensureRequestContextProvider } from './requestContext.js';
 import { RequestState, type RouteResolver } from './requestState.js';
+import { endOnFinishOrAbort, type RequestEnder } from './responseEnd.js';
 import { RouteStats } from './routeStats.js';
 import { statusClassIndex } from './statusClass.js';
 
@@ -18,7 +19,7 @@ type TrackedResponse = ServerResponse & { [RESPONSE_STATE]?: RequestState };
  * The framework-independent part of the middleware: one per audit, shared by every framework adapter, and the
  * collector that turns its counts into error-rate and throughput gauges and findings.
  */
-export class HttpInstrumentation implements Collector {
+export class HttpInstrumentation implements Collector, RequestEnder {
   readonly name = 'http';
   readonly options: ResolvedHttpOptions;
   /** route -> method -> stats: two lookups of strings the router already holds, no key built per request. */
@@ -28,7 +29,10 @@ export class HttpInstrumentation implements Collector {
   total = 0;
   private windowStart = performance.now();
   private windowTotal = 0;
-  /** One 'close' listener for every response (it finds the request on `this`): no closure per request. */
+  /**
+   * The 'close' listener for responses endOnFinishOrAbort cannot follow (it finds the request on `this`): one
+   * function for all, no closure per request.
+   */
   private readonly onClose: (this: TrackedResponse) => void;
 
   constructor(options: HttpOptions) {
@@ -39,15 +43,19 @@ export class HttpInstrumentation implements Collector {
     const inst = this;
     this.onClose = function onResponseClose(this: TrackedResponse) {
       const state = this[RESPONSE_STATE];
-      if (state === undefined || state.endTime >= 0) return;
-      try {
-        inst.end(state, this);
-      } catch (err) {
-        inst.audit.safely('http', () => {
-          throw err;
-        });
-      }
+      if (state !== undefined && state.endTime < 0) inst.endSafely(state, this);
     };
+  }
+
+  /** end(), with a fault counted by the audit instead of thrown into node's http internals. */
+  endSafely(state: RequestState, res: ServerResponse, unsent = false): void {
+    try {
+      this.end(state, res, unsent);
+    } catch (err) {
+      this.audit.safely('http', () => {
+        throw err;
+      });
+    }
   }
 
   /** Every method + route seen, for the findings. */
@@ -60,9 +68,10 @@ export class HttpInstrumentation implements Collector {
   }
 
   /**
-   * Starts tracking a request on a raw node response: byte counting and the response's 'close' event. Node 20
-   * emits 'close' on every response, after 'finish' (one tick later) or on an abort, so one listener serves
-   * both. `resolveRoute(source)` is read when the request ends (frameworks match routes after the middleware).
+   * Starts tracking a request on a raw node response: byte counting, and its end when the response finishes
+   * or is aborted (see endOnFinishOrAbort; else the response's 'close', which Node 20 emits after 'finish' or
+   * on an abort). `resolveRoute(source)` is read when the request ends (frameworks match routes after the
+   * middleware).
    */
   begin<S>(
     req: IncomingMessage,
@@ -73,18 +82,18 @@ export class HttpInstrumentation implements Collector {
     // A response is measured once: a second middleware on the same request (another audit) leaves it alone.
     const tracked = (res as TrackedResponse)[RESPONSE_STATE];
     if (tracked !== undefined && tracked.endTime < 0) return tracked;
-    const state = new RequestState(normalizeMethod(req.method), resolveRoute, source);
+    const state = new RequestState(normalizeMethod(req.method), resolveRoute, source, this);
     inFlight.begin(state);
     trackResponse(res, state);
-    res.on('close', this.onClose);
+    if (!endOnFinishOrAbort(req, res)) res.on('close', this.onClose);
     return state;
   }
 
-  /** Records a finished (or aborted) response. */
-  end(state: RequestState, res: ServerResponse): void {
+  /** Records a finished (or aborted) response; `unsent`: it never reached the wire (see RequestEnder). */
+  end(state: RequestState, res: ServerResponse, unsent = false): void {
     const route = state.finish(performance.now());
     inFlight.end(state, route);
-    if (!res.writableFinished && !res.headersSent) {
+    if (unsent || (!res.writableFinished && !res.headersSent)) {
       // The client went away before any answer: not a served request, so not in the latency or counts.
       this.audit
         .counter(

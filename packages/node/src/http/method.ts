@@ -1,20 +1,24 @@
-const KNOWN = new Set([
-  'GET',
-  'HEAD',
-  'POST',
-  'PUT',
-  'DELETE',
-  'CONNECT',
-  'OPTIONS',
-  'TRACE',
-  'PATCH',
-  'QUERY',
-]);
-
-/** The method attribute: known methods upper-cased, anything else '_OTHER' (OTel's rule, bounds cardinality). */
+/**
+ * The method attribute: known methods upper-cased, anything else '_OTHER' (OTel's rule, bounds cardinality).
+ * A switch, not a Set: node's parser hands out the same interned strings, which compare by pointer.
+ */
 export function normalizeMethod(method: string | undefined): string {
-  if (!method) return '_OTHER';
-  if (KNOWN.has(method)) return method;
+  switch (method) {
+    case 'GET':
+    case 'POST':
+    case 'PUT':
+    case 'DELETE':
+    case 'PATCH':
+    case 'HEAD':
+    case 'OPTIONS':
+    case 'CONNECT':
+    case 'TRACE':
+    case 'QUERY':
+      return method;
+    case undefined:
+    case '':
+      return '_OTHER';
+  }
   const upper = method.toUpperCase();
-  return KNOWN.has(upper) ? upper : '_OTHER';
+  return upper !== method ? normalizeMethod(upper) : '_OTHER';
 }

@@ -1,4 +1,5 @@
 import type { RequestContext } from '@perf/core';
+import type { RequestEnder } from './responseEnd.js';
 
 /** The route a request has when nothing names it: unmatched requests share one series (bounded cardinality). */
 export const UNMATCHED = 'unmatched';
@@ -19,7 +20,7 @@ export class RequestState implements RequestContext {
   routeOverride: string | undefined = undefined;
   /** Response body bytes counted from write()/end(), used when no Content-Length header was set. */
   bytes = 0;
-  /** performance.now() at 'finish' (or 'close'), -1 while in flight. */
+  /** performance.now() when the response finished (or was aborted), -1 while in flight. */
   endTime = -1;
   /** Links of the in-flight list (see inFlight.ts). */
   linked = false;
@@ -32,6 +33,8 @@ export class RequestState implements RequestContext {
     readonly method: string,
     private readonly resolver: RouteResolver<never> | undefined,
     private readonly source: unknown,
+    /** The instrumentation that began the request and ends it. */
+    readonly ender: RequestEnder,
   ) {
     this.startTime = performance.now();
   }
