@@ -14,8 +14,14 @@ const audit = createAudit({
 });
 const profileDir = process.env.MMM_PROFILE_DIR;
 // On a blocked event loop or CPU saturation, a .cpuprofile of the next seconds is saved as evidence.
+// stallCheckMs: every stall is timed and named on its own. The default reports the longest stall per window
+// with the requests that lasted through it, so a longer stall with no request in flight (start-up, a model
+// fit) in the same window hid the ROI route's one on a slow machine.
 audit.use(
-  nodeRuntime(profileDir ? { cpuProfile: { dir: profileDir, durationMs: 2000, maxProfiles: 2 } } : {}),
+  nodeRuntime({
+    stallCheckMs: 25,
+    ...(profileDir ? { cpuProfile: { dir: profileDir, durationMs: 2000, maxProfiles: 2 } } : {}),
+  }),
 );
 const knex = connect();
 const dbPerf = knexPerf(knex, { audit });
