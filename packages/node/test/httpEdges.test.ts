@@ -1,4 +1,5 @@
 import http from 'node:http';
+import http2 from 'node:http2';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -12,7 +13,14 @@ import express from 'express';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { normalizeMethod } from '../src/http/method.js';
-import { currentRequest, expressPerf, fastifyPerf, inFlight, instrumentServer } from '../src/index.js';
+import {
+  currentRequest,
+  expressPerf,
+  fastifyPerf,
+  inFlight,
+  instrumentServer,
+  perfHandler,
+} from '../src/index.js';
 import { closeServer, counterSum, counterValue, listen } from './support.js';
 
 describe('HTTP middleware edge cases', () => {
@@ -180,6 +188,36 @@ describe('HTTP middleware edge cases', () => {
     } finally {
       await app.close();
       await injected.close();
+    }
+  });
+
+  it("counts http2 compatibility-API requests (no node:http socket): ended on the response's 'close'", async () => {
+    const audit = createAudit({ subject: 'http2' });
+    const server = http2.createServer();
+    // perfHandler is typed for node:http; http2's compatibility request and response stand in for them.
+    const handler = perfHandler((_req, res) => res.end('ok'), { audit, route: () => '/h2' });
+    server.on('request', handler as never);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as net.AddressInfo;
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    try {
+      for (let i = 0; i < 3; i++) {
+        await new Promise<void>((resolve, reject) => {
+          const stream = session.request({ ':path': '/h2' });
+          stream.on('error', reject);
+          stream.resume();
+          stream.on('end', () => resolve());
+        });
+      }
+      for (let i = 0; i < 100 && inFlight.size > 0; i++) await sleep(10);
+      const report = audit.report();
+      expect(counterSum(report, 'http.server.requests')).toBe(3);
+      expect(counterSum(report, 'http.server.aborted')).toBe(0);
+      expect(inFlight.size).toBe(0);
+    } finally {
+      session.close();
+      await new Promise((r) => server.close(r));
+      await audit.close();
     }
   });
 

@@ -1,5 +1,5 @@
 import { subscribe } from 'node:diagnostics_channel';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { RESPONSE_STATE } from './bodySize.js';
 import type { RequestState } from './requestState.js';
@@ -48,8 +48,8 @@ let subscribed = false;
 
 /**
  * Arranges for `res` to end its request once, when it finishes or is aborted, and returns false when the
- * caller must listen to the response's own 'close' instead (a response that no node:http socket carries,
- * such as light-my-request's inject).
+ * caller must listen to the response's own 'close' instead (a response that no node:http socket carries:
+ * light-my-request's inject, http2's compatibility API).
  *
  * Why not a 'close' listener per response: adding it and running it through emit were the middleware's
  * largest self-time in a fastify profile (~0.7 us per request there). Node's http server publishes every
@@ -58,6 +58,8 @@ let subscribed = false;
  * listener per connection, not per request.
  */
 export function endOnFinishOrAbort(req: IncomingMessage, res: ServerResponse): boolean {
+  // http2's compatibility response is no http.ServerResponse (and its req.socket is a proxy of the session's).
+  if (!(res instanceof ServerResponse)) return false;
   const socket = req.socket as HttpSocket | null;
   if (!(socket instanceof Socket)) return false;
   if (!subscribed) {
