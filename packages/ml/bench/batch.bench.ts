@@ -20,7 +20,7 @@ import {
 
 const N = 10_000;
 const ROUNDS = Number(process.env.ROUNDS ?? 201);
-/** Fresh processes the batch comparison runs in; the report takes the median over them (see batchOverhead). */
+/** Fresh processes each workload runs in; the report takes the median over them (see childRows). */
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 7);
 const CHILD = process.env.ML_BENCH_CHILD === '1';
 const tiny = (x: number) => x * 2 + 1;
