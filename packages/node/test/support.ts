@@ -38,6 +38,20 @@ export function counterValue(report: AuditReport, name: string, attrs: Attribute
   return m.value;
 }
 
+/** Requests the audit counted for one method, route template and status class (default '2xx'). */
+export function requestCount(
+  report: AuditReport,
+  method: string,
+  route: string,
+  statusClass = '2xx',
+): number {
+  return counterValue(report, 'http.server.requests', {
+    'http.request.method': method,
+    'http.route': route,
+    'http.status_class': statusClass,
+  });
+}
+
 /** Sum of a counter over every series matching `attrs`. */
 export function counterSum(report: AuditReport, name: string, attrs: Attributes = {}): number {
   return report.metrics
