@@ -69,7 +69,7 @@ export function createRenderCounters(max: number, fault: (err: unknown) => void)
       e.x++;
       keys.forEach((k, i) => {
         if (p[k]) p[k][0]++;
-        else if (Object.keys(p).length < 20) p[k] = [1, kinds?.[i] ?? 'object'];
+        else if (Object.keys(p).length < 20) p[k] = [1, kinds[i]!];
       });
     },
     mount(name) {

@@ -7,7 +7,8 @@ import {
 } from 'react';
 import { profilerCallback } from './profilerCallback.js';
 import type { RenderSink } from './sink.js';
-import { NO_STATE, useTrackCommits } from './useRenderTracking.js';
+import { NO_STATE } from './unnecessaryRender.js';
+import { useTrackRenders } from './useTrackRenders.js';
 
 export interface PerfProfilerProps {
   /** Component name in metrics ('react.component'). */
@@ -17,7 +18,7 @@ export interface PerfProfilerProps {
   tracker?: RenderSink;
 }
 
-/** The body of PerfProfiler and withPerf: a <Profiler> and the commit effect (judging `props` when given). */
+/** The body of PerfProfiler and withPerf: a <Profiler> and the render tracking (judging `props` when given). */
 export function useProfiled(
   id: string,
   tracker: RenderSink | undefined,
@@ -25,14 +26,13 @@ export function useProfiled(
   props: object | undefined,
   children: ReactNode,
 ): ReactElement {
-  // Runs after the Profiler's onRender of the same commit (children's layout work completes first).
-  useTrackCommits(id, props, NO_STATE, tracker, true);
+  useTrackRenders(id, props, NO_STATE, tracker, true);
   return createElement(Profiler, { id, onRender }, children);
 }
 
 /**
  * React's <Profiler> feeding the render counters: commits and durations of the subtree (development and
- * profiling builds), or, in production builds where onRender never fires, this component's own commits.
+ * profiling builds), or, in production builds where onRender never fires, this component's own renders.
  */
 export function PerfProfiler({ id, children, tracker }: PerfProfilerProps): ReactElement {
   // A new onRender per render is fine: one PerfProfiler wraps a whole subtree.

@@ -22,10 +22,12 @@ export function valueEqual(a: unknown, b: unknown, depth = 0): boolean {
   if (Object.is(a, b)) return true;
   if (typeof a !== typeof b || !a || !b || depth >= MAX_DEPTH) return false;
   if (typeof a === 'function') return String(a) === String(b) && a.name === (b as () => void).name;
+  // Primitives are equal only when the same; leaving before getPrototypeOf keeps a changed number cheap.
+  if (typeof a !== 'object') return false;
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
   const proto = Object.getPrototypeOf(x);
-  if (typeof a !== 'object' || proto !== Object.getPrototypeOf(y)) return false;
+  if (proto !== Object.getPrototypeOf(y)) return false;
   if (x instanceof Date) return +x === +y;
   if (x.$$typeof) return x.type === y.type && x.key === y.key && valueEqual(x.props, y.props, depth + 1);
   if (proto && proto !== Object.prototype && !Array.isArray(x)) return false;
@@ -78,26 +80,23 @@ export function sameByValue(
   next: Record<string, unknown> | object,
   ids: string[],
   kinds: ('function' | 'object')[],
+  /** Names keys `prefix[key]` (tracked state: `state[0]`). */
+  prefix?: string,
 ): boolean {
   const p = prev as Record<string, unknown>;
   const q = next as Record<string, unknown>;
   let n = 0;
   for (const k in q) {
-    const b = q[k];
     n++;
-    if (!(k in p) || !valueEqual(p[k], b, 1)) return false;
+    if (!(k in p)) return false;
+    const a = p[k];
+    const b = q[k];
+    if (Object.is(a, b)) continue;
+    if (!valueEqual(a, b, 1)) return false;
     // Equal by value but not the same: a function or an object (primitives are equal only when the same).
-    if (!Object.is(p[k], b)) {
-      ids.push(k);
-      kinds.push(typeof b as 'function' | 'object');
-    }
+    ids.push(prefix ? `${prefix}[${k}]` : k);
+    kinds.push(typeof b as 'function' | 'object');
   }
   for (const _ in prev) if (--n < 0) return false;
   return true;
-}
-
-/** Tracked state as a record: arrays become index keys so diffProps names `state[0]`, `state[1]`. */
-export function stateRecord(state: unknown): Record<string, unknown> {
-  if (Array.isArray(state)) return Object.fromEntries(state.map((v, i) => [`state[${i}]`, v]));
-  return state !== null && typeof state === 'object' ? (state as Record<string, unknown>) : { state };
 }

@@ -147,7 +147,7 @@ export class RenderTracker implements Collector, RenderSink {
   }
 
   /** An update whose props and tracked state were equal by value to the previous render's. */
-  recordUnnecessary(name: string, identityOnly: readonly string[], kinds?: readonly IdentityKind[]): void {
+  recordUnnecessary(name: string, identityOnly: readonly string[], kinds: readonly IdentityKind[]): void {
     const e = this.entry(name);
     e.unnecessary++;
     for (let i = 0; i < identityOnly.length; i++) {
@@ -156,7 +156,7 @@ export class RenderTracker implements Collector, RenderSink {
       if (seen !== undefined) e.identityOnly[key] = seen + 1;
       else if (Object.keys(e.identityOnly).length < MAX_IDENTITY_KEYS) {
         e.identityOnly[key] = 1;
-        e.identityKinds[key] = kinds?.[i] ?? 'object';
+        e.identityKinds[key] = kinds[i] ?? 'object';
       }
     }
   }

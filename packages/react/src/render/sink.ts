@@ -14,8 +14,8 @@ export interface RenderSink {
    * Any phase but 'mount' (React's 'nested-update' included) is an update.
    */
   recordRender(name: string, phase: RenderPhase, durationMs?: number, at?: number): void;
-  /** An update whose props and tracked state were equal by value to the previous render's. */
-  recordUnnecessary(name: string, identityOnly: readonly string[], kinds?: readonly IdentityKind[]): void;
+  /** An update whose props and tracked state were equal by value to the previous render's; `kinds[i]` is `identityOnly[i]`'s. */
+  recordUnnecessary(name: string, identityOnly: readonly string[], kinds: readonly IdentityKind[]): void;
   /** An instance of `name` mounted (paired with unmount). */
   mount(name: string): void;
   unmount(name: string): void;

@@ -29,7 +29,7 @@ export function withPerf<P extends object>(
   const onRender = profilerCallback(id, tracker);
   const Tracked: FunctionComponent<P> = (props: P) => {
     // The wrapper renders only when its parent does, so its props history is exactly the parent-driven one.
-    // Renders are counted by onRender, or by the commit effect where React never calls it (production).
+    // Renders are counted by onRender, or by the render tracking where React never calls it (production).
     return useProfiled(id, tracker, onRender, props, createElement(Component, props));
   };
   Tracked.displayName = `withPerf(${id})`;
