@@ -1,8 +1,12 @@
-// Overhead of render tracking in real Chromium: a 1,000-row list (memo rows, every row's props change) updated
-// 100 times per page load, each update timed with performance.now() around flushSync (render + commit + layout
-// effects). Variants alternate round by round in one run; the production build carries our variants, the
-// development build repeats them next to why-did-you-render (which only runs in development builds).
-// Run: npx tsx bench/chromium.bench.ts [rounds]   (default 7)
+// Overhead of render tracking in real Chromium: a 1,000-row list (memo rows, every row's props change), each
+// update timed with performance.now() around flushSync (render, commit, and the effects of a sync update).
+// Two designs per round, in one run:
+// - one variant per page load (production and development builds; why-did-you-render, which patches React for
+//   the whole page and runs only in development builds, can be measured only this way);
+// - every variant mounted side by side in one production page, each list in its own root, updated in turn
+//   (the verdict: a burst of load lands on all variants alike). It also carries React's floor for any
+//   per-row hook (a bare useRef; a useRef plus an empty-deps effect) with no tracking at all.
+// Run: npx tsx bench/chromium.bench.ts [rounds]   (default 7; MIX_ONLY=1 runs only the all-in-one-page design)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +19,8 @@ import { CHROMIUM_ARGS, requireChromium } from '../../../test-support/services.j
 import { workspaceAlias } from '../../../vitest.shared.js';
 
 const ROUNDS = Number(process.argv[2] ?? 7);
+const MIX_ONLY = process.env.MIX_ONLY === '1';
+const MODES: Mode[] = MIX_ONLY ? [] : ['production', 'development'];
 const WARMUP = 20;
 const UPDATES = 100;
 const root = fileURLToPath(new URL('./chromium/', import.meta.url));
@@ -32,6 +38,8 @@ const LABEL: Record<string, string> = {
   profiler: '`<PerfProfiler>` around the list',
   hook: 'useRenderTracking in each row',
   withperf: 'withPerf(Row) on each row',
+  'floor-ref': "React's floor: one `useRef` in each row (no tracking)",
+  'floor-effect': "React's floor: `useRef` + a mount-only `useEffect` in each row (no tracking)",
   wdyr: 'why-did-you-render on each row',
 };
 
@@ -87,9 +95,6 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-// Interleaved page: blocks x perBlock measured updates per slot and round (after 3 warm-up updates per block).
-const MIX_BLOCKS = 20;
-const MIX_PER_BLOCK = 5;
 const mix: Record<string, number[]> = {};
 const mixRounds: Record<string, number[]> = {};
 
@@ -115,7 +120,7 @@ try {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const mode of ['production', 'development'] as const) {
+    for (const mode of MODES) {
       const slots = VARIANTS[mode].map((_, i) => i);
       // Rotate the order each round so no variant always runs first (or right after a page of another kind).
       const order = slots.map((_, k) => slots[(k + round) % slots.length]!);
@@ -133,12 +138,9 @@ try {
       }
     }
     // Interleaved within one page (production build): load bursts hit every variant alike.
-    await page.goto(`${origin}/production/?v=mix`);
+    await page.goto(`${origin}/production/?v=mix&order=${round}`);
     await page.waitForFunction(() => window.__benchReady === true, undefined, { timeout: 30_000 });
-    const mixed = await page.evaluate(
-      ([b, w, n]) => window.__benchMix!(b!, w!, n!),
-      [MIX_BLOCKS, 3, MIX_PER_BLOCK],
-    );
+    const mixed = await page.evaluate(([w, n]) => window.__benchMix!(w!, n!), [WARMUP, UPDATES]);
     if (errors.length) throw new Error(`production/mix: ${errors.join('\n')}`);
     for (const [slot, times] of Object.entries(mixed)) {
       mix[slot] = [...(mix[slot] ?? []), ...times];
@@ -160,7 +162,7 @@ console.log(
 console.log(
   `${ROUNDS} rounds x ${UPDATES} measured updates (after ${WARMUP} warm-up) per variant, 1,000 memo rows, all rows' props change\n`,
 );
-for (const mode of ['production', 'development'] as const) {
+for (const mode of MODES) {
   // The baseline is both bare slots together; their ratio to each other is the A/A noise check.
   const first = roundMedians[mode][0]!;
   const last = roundMedians[mode][VARIANTS[mode].length - 1]!;
@@ -194,11 +196,11 @@ for (const mode of ['production', 'development'] as const) {
   const base = median([...mix.bare!, ...mix.bare2!]);
   const baseRounds = mixRounds.bare!.map((x, r) => (x + mixRounds.bare2![r]!) / 2);
   console.log(
-    `### production build, variants interleaved in one page (${MIX_BLOCKS} blocks x ${MIX_PER_BLOCK} updates per variant and round, order rotated per block)\n`,
+    `### production build, every variant mounted in one page (its own root), updated in turn (${UPDATES} measured updates per variant and round, order rotated per update)\n`,
   );
   console.log('| variant | pooled median ms / update | ratio vs bare | per-round ratios (min..max) |');
   console.log('| --- | ---: | ---: | --- |');
-  for (const slot of ['bare', 'profiler', 'hook', 'withperf']) {
+  for (const slot of Object.keys(mix).filter((s) => s !== 'bare2')) {
     const pooled = slot === 'bare' ? [...mix.bare!, ...mix.bare2!] : mix[slot]!;
     const ratios = mixRounds[slot]!.map((x, r) => x / baseRounds[r]!);
     const m = median(pooled);
