@@ -157,57 +157,60 @@ export async function runBatch<I, R>(
     }
   };
 
-  // Items between two timed ones run in a loop that is the plain loop an app would write, with no per-item
-  // test: the previous worker, which tested the stride and branched on every item, measured 8-12% slower
-  // than this on 90 ns async items (paired in-process runs, 5 processes). `end` is the next timed index.
-  /** Untimed items up to `end` whose results are taken without an await when synchronous. */
-  async function untimedMixed(end: number): Promise<void> {
-    while (next < end) {
-      const i = next++;
-      try {
-        const r = fn(items[i] as I, i);
-        // A synchronous result is taken as is: awaiting it would only add a microtask hop per item.
-        results[i] = r instanceof Promise || isPromiseLike(r) ? await r : r;
-      } catch (error) {
-        fail(i, error);
-      }
-    }
-  }
-  /** Untimed items up to `end` when the items return promises: every result is awaited, as in the plain loop. */
-  async function untimedAsync(end: number): Promise<void> {
-    while (next < end) {
-      const i = next++;
-      try {
-        results[i] = await fn(items[i] as I, i);
-      } catch (error) {
-        fail(i, error);
-      }
-    }
-  }
-  let untimed = untimedMixed;
+  /** Whether the last timed item returned a promise: the untimed items then take the plain `await` loop. */
+  let awaitsItems = false;
+  /** End of the current block of untimed items: the next timed index (or n). */
+  let blockEnd = 0;
 
+  // The untimed items of a block run in the worker's own loop, which is the plain loop an app would write.
+  // V8 keeps an async function's values that live across an `await` in its generator object and stores and
+  // reloads each of them on every item. So the block end is a closure slot, not a local or a parameter, and a
+  // result is stored after the await rather than `results[i] = await ...` (which holds `results` across it).
+  // Measured on 36 ns async items, 9 processes x 201 paired rounds against the plain loop: the block end in a
+  // local +7.5%, in a parameter of a nested loop function (the previous design) +9.6%, this loop +0.6%.
   async function worker(): Promise<void> {
     while (next < n) {
-      const i = next;
       // With concurrency, another worker may have taken the timed index of this block already.
-      if ((i & mask) === 0) {
-        next++;
+      if ((next & mask) === 0) {
+        const i = next++;
         try {
           const r = timedItem(i);
-          if (r instanceof Promise || isPromiseLike(r)) {
-            untimed = untimedAsync;
-            results[i] = await r;
-          } else {
-            untimed = untimedMixed;
-            results[i] = r;
-          }
+          awaitsItems = r instanceof Promise || isPromiseLike(r);
+          results[i] = awaitsItems ? await r : (r as R);
         } catch (error) {
           fail(i, error);
         }
       }
-      // The block ends at the next timed index: the next multiple of the stride (`mask` may have grown while
-      // the timed item ran, during calibration). With every item timed (mask 0) the block is empty.
-      await untimed(Math.min(n, (next + mask) & ~mask));
+      // The next multiple of the stride (`mask` may have grown while the timed item ran, during calibration).
+      // With every item timed (mask 0) the block is empty.
+      blockEnd = Math.min(n, (next + mask) & ~mask);
+      if (awaitsItems) {
+        while (next < blockEnd) {
+          const i = next++;
+          try {
+            const r = await fn(items[i] as I, i);
+            results[i] = r;
+          } catch (error) {
+            fail(i, error);
+          }
+        }
+      } else {
+        while (next < blockEnd) {
+          const i = next++;
+          try {
+            const r = fn(items[i] as I, i);
+            // A synchronous result is taken as is: awaiting it would only add a microtask hop per item.
+            if (r instanceof Promise || isPromiseLike(r)) {
+              const v = await r;
+              results[i] = v;
+            } else {
+              results[i] = r;
+            }
+          } catch (error) {
+            fail(i, error);
+          }
+        }
+      }
     }
   }
 
