@@ -103,14 +103,15 @@ describe('job.batch', () => {
   });
 
   it('keeps results and failures exact between timed items, for mixed sync and async items', async () => {
-    // Tiny items get a large stride, so these failures land in the untimed loops between timed items.
-    const bad = new Set([5_001, 12_345, 19_998]);
+    // Tiny items get a stride of at least 2 (a power of two, at most 1024): 8192 and 16384 are timed items,
+    // the other failures land in the untimed loops between timed items.
+    const syncBad = new Set([5_001, 8_192, 12_345]);
+    const asyncBad = new Set([16_384, 19_998]);
+    const bad = new Set([...syncBad, ...asyncBad]);
     const items = Array.from({ length: 20_000 }, (_, i) => i);
     const fn = (x: number) => {
-      if (bad.has(x)) {
-        if (x % 2) throw new Error(`sync ${x}`);
-        return Promise.reject(new Error(`async ${x}`));
-      }
+      if (syncBad.has(x)) throw new Error(`sync ${x}`);
+      if (asyncBad.has(x)) return Promise.reject(new Error(`async ${x}`));
       return x % 3 === 0 ? Promise.resolve(x * 2) : x * 2;
     };
     for (const concurrency of [1, 4]) {
@@ -120,7 +121,9 @@ describe('job.batch', () => {
       expect(batch.timingStride).toBeGreaterThan(1);
       expect(batch.failures.map((f) => [f.index, (f.error as Error).message])).toEqual([
         [5_001, 'sync 5001'],
+        [8_192, 'sync 8192'],
         [12_345, 'sync 12345'],
+        [16_384, 'async 16384'],
         [19_998, 'async 19998'],
       ]);
       expect(batch.results).toEqual(items.map((x) => (bad.has(x) ? undefined : x * 2)));
