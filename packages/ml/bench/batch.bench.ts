@@ -102,6 +102,22 @@ async function plainLoopFast<I, R>(
   return results;
 }
 
+/**
+ * For a synchronous function, what an app could write with no pool at all: a for loop over the items, a failing
+ * item skipped. It is the floor for sync items: no promise, no microtask, the function inlined into the loop.
+ */
+function bareLoop<I, R>(items: readonly I[], fn: (item: I, index: number) => R): R[] {
+  const results = new Array<R>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    try {
+      results[i] = fn(items[i] as I, i);
+    } catch {
+      // same shape as job.batch
+    }
+  }
+  return results;
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
@@ -140,8 +156,12 @@ async function batchOverhead(
   /** A third run per round, of plainLoopCopy: plain vs its copy is the noise floor (machine and JIT). */
   const control: number[] = [];
   const fast: number[] = [];
+  /** Sync workloads only: the bare for loop. */
+  const sync = !label.startsWith('async');
+  const bare: number[] = [];
   // Warm-up so the JIT has compiled both paths before we measure.
   for (let i = 0; i < 5; i++) {
+    if (sync) bareLoop(items, fn);
     await plainLoop(items, fn, concurrency);
     await plainLoopCopy(items, fn, concurrency);
     await plainLoopFast(items, fn, concurrency);
@@ -167,6 +187,7 @@ async function batchOverhead(
       }
       control.push(await time(() => plainLoopCopy(items, fn, concurrency)));
       fast.push(await time(() => plainLoopFast(items, fn, concurrency)));
+      if (sync) bare.push(await time(async () => bareLoop(items, fn)));
     }
   });
   // Each round ran every side back to back: the median of per-round ratios cancels slow drifts in load.
@@ -181,6 +202,8 @@ async function batchOverhead(
     vsPlain: paired(batch, plain),
     vsFast: paired(batch, fast),
     noise: paired(control, plain),
+    bareMs: sync ? median(bare) : undefined,
+    vsBare: sync ? paired(batch, bare) : undefined,
   };
 }
 type Row = Awaited<ReturnType<typeof batchOverhead>>;
@@ -311,6 +334,15 @@ for (let k = 0; k < (perProcess[0]?.length ?? 0); k++) {
     `    job.batch vs plain ${spread(rows.map((x) => x.vsPlain))}; vs same-semantics plain ` +
       `${spread(rows.map((x) => x.vsFast))}; noise (plain copy vs plain) ${spread(rows.map((x) => x.noise))}`,
   );
+  if (r.bareMs !== undefined) {
+    // Per item as well as a ratio: on a no-op the bare loop's time is mostly the loop itself.
+    const bm = median(rows.map((x) => x.bareMs as number));
+    const perItemNs = (ms: number) => ((ms / N) * 1e6).toFixed(1);
+    console.log(
+      `    bare sync for loop ${bm.toFixed(3)} ms (${perItemNs(bm)} ns per item); job.batch vs it ` +
+        `${spread(rows.map((x) => x.vsBare as number))}, ${perItemNs(median(rows.map((x) => x.batchMs)) - bm)} ns per item`,
+    );
+  }
 }
 console.log(
   `mlJob fixed cost per job (empty job, audit on): median ${(median(fixed) * 1000).toFixed(0)} us, ` +
