@@ -1,18 +1,23 @@
 // One hello-world server per bench variant, in its own process so the load generator does not share its loop.
 // Variants `<framework>-<kind>`: bare, perf (the @perf/node middleware, defaults: `context: 'auto'` with no reader,
-// so no AsyncLocalStorage), perf-ctx (`context: true`, what an app with @perf/db gets), prom
+// so no AsyncLocalStorage), perf-ctx (`context: true`, what an app with @perf/db gets), and two floors (fastify
+// only): hook (a clock read in onRequest and in onResponse, one histogram record) and chan (the end read from
+// node's response-finish channel instead of onResponse, as the middleware does), prom
 // (prom-client with a route histogram recorded in a middleware / hook), otel (@opentelemetry/instrumentation-http
 // with an sdk-metrics MeterProvider and the AsyncLocalStorage context manager, as NodeSDK sets up; no exporter).
 // The parent talks over IPC: 'mark' starts a measured span, 'cpu' returns the CPU time spent since the mark.
+import diagnosticsChannel from 'node:diagnostics_channel';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { createAudit } from '@perf/core';
+import { createAudit, Histogram } from '@perf/core';
 import type { Histogram as PromHistogram } from 'prom-client';
 import { expressPerf, expressPerfHandler, fastifyPerf, perfHandler } from '../src/index.js';
 
 const variant = process.argv[2] ?? 'http-bare';
 const [framework, kind = 'bare'] = variant.split(/-(.*)/s) as [string, string | undefined];
+if ((kind === 'hook' || kind === 'chan') && framework !== 'fastify')
+  throw new Error(`${variant}: fastify only`);
 const audit = createAudit({ subject: `bench-${variant}` });
 const body = JSON.stringify({ hello: 'world' });
 
@@ -119,6 +124,36 @@ if (framework === 'http') {
   });
   if (kind.startsWith('perf'))
     await app.register(fastifyPerf, { audit, context: kind === 'perf-ctx' ? true : 'auto' });
+  if (kind === 'hook') {
+    // The least a latency histogram costs here: a clock read in onRequest, one in onResponse, one record.
+    const h = new Histogram();
+    const T0 = Symbol('t0');
+    type Timed = { [T0]?: number };
+    app.addHook('onRequest', (request, _reply, next) => {
+      (request as unknown as Timed)[T0] = performance.now();
+      next();
+    });
+    app.addHook('onResponse', (request, _reply, next) => {
+      h.record(performance.now() - ((request as unknown as Timed)[T0] ?? 0));
+      next();
+    });
+    recorded = async () => h.count;
+  }
+  if (kind === 'chan') {
+    // The same floor without fastify's onResponse hook: the end from node's response-finish channel.
+    const h = new Histogram();
+    const T0 = Symbol('t0');
+    type Timed = { [T0]?: number };
+    app.addHook('onRequest', (request, _reply, next) => {
+      (request.raw as unknown as Timed)[T0] = performance.now();
+      next();
+    });
+    diagnosticsChannel.subscribe('http.server.response.finish', (message) => {
+      const t0 = ((message as { request: Timed }).request[T0] ?? 0) as number;
+      h.record(performance.now() - t0);
+    });
+    recorded = async () => h.count;
+  }
   if (promHistogram) {
     const h = promHistogram;
     const started = new WeakMap<object, () => void>();
@@ -153,7 +188,9 @@ process.on('message', (msg) => {
     process.send?.({ heapUsed: process.memoryUsage().heapUsed });
   } else if (msg === 'cpu') {
     const c = process.cpuUsage(cpuMark);
-    void recorded().then((n) => process.send?.({ cpuMs: (c.user + c.system) / 1000, recorded: n }));
+    void recorded().then((n) =>
+      process.send?.({ cpuMs: (c.user + c.system) / 1000, userMs: c.user / 1000, recorded: n }),
+    );
   }
 });
 server.listen(0, '127.0.0.1', () => {
