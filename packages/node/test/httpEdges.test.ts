@@ -28,19 +28,43 @@ describe('HTTP middleware edge cases', () => {
     const audit = createAudit({ subject: 'fastify-post' });
     const app = Fastify();
     await app.register(fastifyPerf, { audit, context: true });
-    app.post('/orders/:orderId/items', async (req) => {
-      await sleep(1);
-      return { route: currentRequestContext()?.route, size: (req.body as { n: number[] }).n.length };
-    });
+    // The route's own preValidation hook, after body parsing, runs inside the request's context too.
+    let inOwnHook: string | undefined;
+    app.post(
+      '/orders/:orderId/items',
+      {
+        preValidation: async () => {
+          inOwnHook = currentRequestContext()?.route;
+        },
+      },
+      async (req) => {
+        await sleep(1);
+        return { route: currentRequestContext()?.route, size: (req.body as { n: number[] }).n.length };
+      },
+    );
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     try {
       const body = JSON.stringify({ n: Array.from({ length: 5000 }, (_, i) => i) });
-      const res = await fetch(`${base}/orders/9/items`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
+      // The body's second half arrives 30 ms after the headers, so fastify parses it from a later socket read,
+      // in the socket's async context rather than the request's.
+      const text = await new Promise<string>((resolve, reject) => {
+        const req = http.request(
+          `${base}/orders/9/items`,
+          { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } },
+          (res) => {
+            let out = '';
+            res.setEncoding('utf8').on('data', (d: string) => {
+              out += d;
+            });
+            res.on('end', () => resolve(out));
+          },
+        );
+        req.on('error', reject);
+        req.write(body.slice(0, body.length >> 1));
+        setTimeout(() => req.end(body.slice(body.length >> 1)), 30);
       });
-      expect(await res.json()).toEqual({ route: '/orders/:orderId/items', size: 5000 });
+      expect(JSON.parse(text)).toEqual({ route: '/orders/:orderId/items', size: 5000 });
+      expect(inOwnHook).toBe('/orders/:orderId/items');
       const report = audit.report();
       expect(requestCount(report, 'POST', '/orders/:orderId/items')).toBe(1);
     } finally {
