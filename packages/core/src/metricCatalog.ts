@@ -49,7 +49,7 @@ export const METRICS = {
     area: 'backend',
     unit: 'ms',
     kind: 'histogram',
-    description: 'Event-loop delay, monitor resolution subtracted.',
+    description: "Event-loop delay: how late the monitor's timer ran (its period subtracted).",
   },
   'nodejs.eventloop.utilization': {
     area: 'backend',
@@ -84,6 +84,19 @@ export const METRICS = {
     kind: 'gauge',
     description: 'Process CPU over the available CPU (cgroup quota or cores), per window.',
   },
+  'process.cpu.starvation': {
+    area: 'backend',
+    unit: '1',
+    kind: 'gauge',
+    description:
+      'Share of wall time the JS thread was runnable but waited for a CPU, per window (Linux schedstat).',
+  },
+  'process.cpu.throttled_time': {
+    area: 'backend',
+    unit: 'ms',
+    kind: 'counter',
+    description: "Time the process's cgroup was throttled by its CPU quota (cpu.stat).",
+  },
   'cache.hit_rate': {
     area: 'backend',
     unit: '1',
@@ -101,7 +114,14 @@ export const METRICS = {
     area: 'database',
     unit: 'ms',
     kind: 'histogram',
-    description: 'Query time per fingerprint, operation and table.',
+    description:
+      "Query time per fingerprint, operation and table, less the event-loop delay over it (the query's own time).",
+  },
+  'db.client.operation.wall_duration': {
+    area: 'database',
+    unit: 'ms',
+    kind: 'histogram',
+    description: "Query time per fingerprint as the client's clock saw it, event-loop delay included.",
   },
   'db.client.connection.wait_time': {
     area: 'database',

@@ -16,6 +16,7 @@ export { OVERFLOW_ATTRIBUTES, seriesKey } from './audit/seriesKey.js';
 export { type Budget, type BudgetSpec, type BudgetValue, defineBudgets } from './budgets/budget.js';
 export { evaluateBudgets } from './budgets/evaluate.js';
 export { Histogram, type HistogramOptions } from './histogram/histogram.js';
+export { type LoopDelaySource, loopDelaySource, registerLoopDelaySource } from './loopDelay.js';
 export { areaOf, METRICS, metricInfo } from './metricCatalog.js';
 export {
   addRequestContextReader,

@@ -16,6 +16,10 @@ export const RECOMMENDATIONS = {
   eventLoopBlocked:
     'Synchronous operations are blocking the async loop: use async/await properly throughout, avoid sync I/O ' +
     'and large synchronous JSON work in request paths, and move CPU-heavy work to worker threads or a job queue.',
+  eventLoopOffCpu:
+    'Synchronous operations are blocking the async loop while it waits: replace sync fs, child_process and ' +
+    'crypto calls in request paths with their async forms, never Atomics.wait on the main thread, and move ' +
+    'blocking native calls to a worker thread.',
   gcPressure:
     'Reduce allocation in hot paths (inefficient data serialization, large intermediate arrays), paginate and ' +
     'stream large results, and reuse buffers; if the heap is simply too small, raise --max-old-space-size.',

@@ -1,40 +1,22 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type AuditReport, parseReport } from '@perf/core';
-import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleFixture, PACKAGE_DIR as PKG } from './fixtureBundle.js';
 
-const PKG = fileURLToPath(new URL('..', import.meta.url));
 const profileDir = mkdtempSync(join(tmpdir(), 'perf-node-prof-'));
-// Bundled once into the package's node_modules (so fastify-plugin still resolves): a plain `node` child starts
-// in a fraction of the time a TypeScript loader needs, which keeps the suite fast on a loaded machine.
-mkdirSync(join(PKG, 'node_modules/.cache'), { recursive: true });
-const bundleDir = mkdtempSync(join(PKG, 'node_modules/.cache/perf-node-child-'));
-const CHILD = join(bundleDir, 'runtimeChild.js');
+let child: Awaited<ReturnType<typeof bundleFixture>> | undefined;
+let CHILD = '';
 
 beforeAll(async () => {
-  await build({
-    entry: { runtimeChild: join(PKG, 'test/fixtures/runtimeChild.ts') },
-    outDir: bundleDir,
-    format: ['esm'],
-    target: 'node20',
-    platform: 'node',
-    tsconfig: join(PKG, '../../tsconfig.json'),
-    noExternal: [/^@perf\//],
-    splitting: false,
-    sourcemap: false,
-    dts: false,
-    clean: false,
-    silent: true,
-    config: false,
-  });
+  child = await bundleFixture('runtimeChild');
+  CHILD = child.path;
 });
 afterAll(() => {
   rmSync(profileDir, { recursive: true, force: true });
-  rmSync(bundleDir, { recursive: true, force: true });
+  child?.remove();
 });
 
 interface ChildResult {
@@ -113,7 +95,7 @@ describe('runtime collector in real child processes', () => {
     expect(r.report.runtime.cpus).toBeGreaterThan(0);
   });
 
-  it('a 300 ms busy-wait in a handler is node.event-loop-blocked naming the route, with a .cpuprofile', async () => {
+  it('window mode (stallCheckMs: 0): a 300 ms busy-wait in a handler is node.event-loop-blocked naming the route, with a .cpuprofile', async () => {
     const r = await runChild('blocked', profileDir);
     expect(r.code).toBe(0);
     expect(rules(r), titles(r)).toEqual(['node.event-loop-blocked']);
@@ -134,12 +116,17 @@ describe('runtime collector in real child processes', () => {
     expect(profile.nodes.length).toBeGreaterThan(1);
   });
 
-  it('with stallCheckMs, each stall is timed by a drift timer and still names the route', async () => {
+  it('by default each stall is timed by the stall timer, names the route and is split by cause (cpu)', async () => {
     const r = await runChild('blocked-drift');
     expect(r.code).toBe(0);
     expect(rules(r), titles(r)).toEqual(['node.event-loop-blocked']);
-    expect(r.report.findings[0]!.key).toBe('GET /block/:id');
-    expect(r.report.findings[0]!.how.source).toMatch(/setInterval drift/);
+    const f = r.report.findings[0]!;
+    expect(f.key).toBe('GET /block/:id');
+    expect(f.how.source).toMatch(/setInterval drift/);
+    if (process.platform === 'linux') {
+      expect(f.evidence.details?.cause).toBe('cpu');
+      expect(f.evidence.details?.onCpuMs as number).toBeGreaterThan(100);
+    }
     expect(r.stalls.count).toBe(1);
   });
 

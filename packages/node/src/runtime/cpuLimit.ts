@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
+import { cpuCgroup, quotaOf } from './cgroupCpu.js';
 
 /** The CPUs the process may use and where the number came from. */
 export interface CpuLimit {
@@ -7,31 +7,10 @@ export interface CpuLimit {
   source: 'cgroup' | 'cores' | 'configured';
 }
 
-function read(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-}
-
-/** cgroup CPU quota in CPUs (v2 cpu.max, else v1 cfs quota/period), undefined when unlimited. */
-export function cgroupCpuQuota(root = '/sys/fs/cgroup'): number | undefined {
-  const v2 = read(`${root}/cpu.max`);
-  if (v2) {
-    const [quota, period] = v2.split(/\s+/);
-    if (quota && quota !== 'max' && period) {
-      const q = Number(quota) / Number(period);
-      if (q > 0 && Number.isFinite(q)) return q;
-    }
-    return undefined;
-  }
-  const quota = Number(read(`${root}/cpu/cpu.cfs_quota_us`) ?? read(`${root}/cpu,cpuacct/cpu.cfs_quota_us`));
-  const period = Number(
-    read(`${root}/cpu/cpu.cfs_period_us`) ?? read(`${root}/cpu,cpuacct/cpu.cfs_period_us`),
-  );
-  if (quota > 0 && period > 0) return quota / period;
-  return undefined;
+/** The CPU quota of this process's own cgroup, in CPUs (v2 cpu.max, else v1 cfs quota/period); undefined when unlimited. */
+export function cgroupCpuQuota(): number | undefined {
+  const group = cpuCgroup();
+  return group ? quotaOf(group) : undefined;
 }
 
 /** Available CPU: configured, else the cgroup quota (capped at the cores), else availableParallelism(). */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
-import type { Audit, Collector, FindingInput } from '@perf/core';
+import { type Audit, type Collector, type FindingInput, registerLoopDelaySource } from '@perf/core';
 import { inFlight } from '../http/inFlight.js';
 import { RECOMMENDATIONS } from '../recommendations.js';
 import { cpuLimit } from './cpuLimit.js';
@@ -10,11 +10,15 @@ import { EventLoopDelay } from './eventLoopDelay.js';
 import { EventLoopUtilizationWindow } from './eventLoopUtilization.js';
 import { GcObserver } from './gc.js';
 import { HeapAfterGc } from './heapTrend.js';
+import { LoopDelayTimeline } from './loopDelayTimeline.js';
 import { memoryLimit } from './memoryLimit.js';
 import { type RuntimeOptions, resolveRuntimeOptions } from './runtimeOptions.js';
 import { selfTime } from './selfTime.js';
+import { classifyStall, type StallBreakdown } from './stallCause.js';
 import type { Stall } from './stallDetector.js';
 import { StallDetector } from './stallDetector.js';
+import { Starvation } from './starvation.js';
+import { ThreadClock } from './threadClock.js';
 
 const MB = 1024 * 1024;
 const NAME = 'node.runtime';
@@ -48,6 +52,11 @@ export function nodeRuntime(options: RuntimeOptions = {}): NodeRuntimeCollector 
   let cpuBusyWindows = 0;
   let heapSnapshotTaken = false;
   let limits = { memory: memoryLimit(o.memoryLimitBytes), cpu: cpuLimit(o.availableCpus) };
+  let windowClock: ThreadClock | undefined;
+  let tickClock: ThreadClock | undefined;
+  let unregisterTimeline: (() => void) | undefined;
+  const starvation = new Starvation();
+  const SCHED = '/proc/thread-self/schedstat (on-CPU and run-queue time of the JS thread)';
   const how = (source: string) => ({ method: 'sampled' as const, source, intervalMs: o.intervalMs });
 
   function raise(input: FindingInput): void {
@@ -62,20 +71,60 @@ export function nodeRuntime(options: RuntimeOptions = {}): NodeRuntimeCollector 
   }
 
   function onStall(stall: Stall, source: string): void {
+    const b = stall.breakdown;
+    const cause = b?.cause ?? 'unknown';
+    audit
+      ?.histogram(
+        'nodejs.eventloop.stall.duration',
+        { 'nodejs.eventloop.stall.cause': cause },
+        {
+          unit: 'ms',
+          description:
+            'Event-loop stalls above the threshold, by cause (cpu, starved, off-cpu, unknown off Linux).',
+        },
+      )
+      .record(stall.durationMs);
+    if (cause === 'starved') {
+      starvation.addStall(stall);
+      raise(starvation.finding((b?.throttledMs ?? 0) > 0, limitedQuota(), `${source} + ${SCHED}`));
+      return;
+    }
+    raise(stallFinding(stall, cause, b, source));
+  }
+
+  /** The cgroup's CPU quota when one applies (so a starved process may be throttled). */
+  const limitedQuota = () => (limits.cpu.source === 'cgroup' ? limits.cpu.cpus : undefined);
+
+  function stallFinding(
+    stall: Stall,
+    cause: 'cpu' | 'off-cpu' | 'unknown',
+    b: StallBreakdown | undefined,
+    source: string,
+  ): FindingInput {
     const routes = [...stall.routes.entries()].sort((x, y) => y[1] - x[1]);
     const names = routes.map(([r]) => r);
     const ms = Math.round(stall.durationMs);
-    raise({
-      rule: 'node.event-loop-blocked',
+    const own = b && cause !== 'unknown' ? b.ownMs : stall.durationMs;
+    const offCpu = cause === 'off-cpu';
+    const split =
+      b && cause !== 'unknown'
+        ? ` The thread was on a CPU ${Math.round(b.cpuMs)} ms, waiting for a core ${Math.round(b.waitMs)} ms and asleep in a blocking call ${Math.round(b.offMs)} ms of it.`
+        : ' (No per-thread scheduler numbers on this platform: the cause is not measured.)';
+    const serving = names.length ? ` while serving ${names.slice(0, 3).join(', ')}` : '';
+    return {
+      rule: offCpu ? 'node.event-loop-off-cpu' : 'node.event-loop-blocked',
       key: names.length ? names.slice(0, 5).join(', ') : '(no request in flight)',
       area: 'backend',
-      severity: stall.durationMs >= o.stallThresholdMs * 10 ? 'critical' : 'warning',
-      title: names.length
-        ? `Event loop blocked for ${ms} ms while serving ${names.slice(0, 3).join(', ')}`
-        : `Event loop blocked for ${ms} ms`,
-      message:
-        `A ${ms} ms stall (threshold ${o.stallThresholdMs} ms): no other request, timer or I/O callback ` +
-        'ran meanwhile. Synchronous work on the loop is the usual cause.',
+      severity: own >= o.stallThresholdMs * 10 ? 'critical' : 'warning',
+      title: offCpu
+        ? `Event loop asleep in a blocking call for ${Math.round(b?.offMs ?? ms)} ms${serving}`
+        : `Event loop blocked for ${ms} ms${serving}`,
+      message: offCpu
+        ? `A ${ms} ms stall (threshold ${o.stallThresholdMs} ms) in which the thread neither ran nor waited for a ` +
+          'core: it slept in a synchronous call (sync fs or child_process, Atomics.wait, a native addon, a major ' +
+          `page fault). No other request, timer or I/O callback ran meanwhile.${split}`
+        : `A ${ms} ms stall (threshold ${o.stallThresholdMs} ms): no other request, timer or I/O callback ` +
+          `ran meanwhile. Synchronous work on the loop is the usual cause.${split}`,
       evidence: {
         metrics: [
           { name: 'nodejs.eventloop.stall.duration', statistic: 'max', value: stall.durationMs, unit: 'ms' },
@@ -84,19 +133,16 @@ export function nodeRuntime(options: RuntimeOptions = {}): NodeRuntimeCollector 
         details: {
           stallMs: stall.durationMs,
           thresholdMs: o.stallThresholdMs,
+          cause,
+          ...(b && cause !== 'unknown'
+            ? { onCpuMs: b.cpuMs, waitingForCpuMs: b.waitMs, offCpuMs: b.offMs, ownMs: b.ownMs }
+            : {}),
           routesInFlight: Object.fromEntries(routes.slice(0, 20)),
         },
       },
-      recommendation: RECOMMENDATIONS.eventLoopBlocked,
-      how: how(source),
-    });
-    audit
-      ?.histogram('nodejs.eventloop.stall.duration', undefined, {
-        unit: 'ms',
-        description:
-          'Event-loop stalls above the threshold (longest per window, or each one with stallCheckMs).',
-      })
-      .record(stall.durationMs);
+      recommendation: offCpu ? RECOMMENDATIONS.eventLoopOffCpu : RECOMMENDATIONS.eventLoopBlocked,
+      how: how(b && cause !== 'unknown' ? `${source} + ${SCHED}` : source),
+    };
   }
 
   function onMajorGc(bytes: number, at: number): void {
@@ -111,47 +157,85 @@ export function nodeRuntime(options: RuntimeOptions = {}): NodeRuntimeCollector 
     if (wallMs <= 0) return;
     windowStart = now;
 
+    // What the JS thread did this window: on a CPU, waiting for one, or neither (Linux only).
+    const thread = windowClock?.delta();
+    if (thread) {
+      const share = starvation.addWindow(wallMs, thread.waitMs, thread.throttledMs);
+      a.gauge('process.cpu.starvation').set(share);
+      if (thread.throttledMs > 0) a.counter('process.cpu.throttled_time').add(thread.throttledMs);
+      if (share >= o.starvedRatio && thread.waitMs >= o.stallThresholdMs / 2) {
+        starvation.addRoutes(inFlight.during(now - wallMs, now));
+        raise(
+          starvation.finding(
+            thread.throttledMs > 0,
+            limitedQuota(),
+            `${SCHED}, run-queue wait over wall time per window`,
+          ),
+        );
+      }
+    }
+
     if (eld) {
       const w = eld.flush(a.histogram('nodejs.eventloop.delay'), o.stallThresholdMs);
       // The profiler's own pauses (writing a .cpuprofile) are not the app's stalls.
-      const own = stalls ? 0 : selfTime.take();
-      if (w.stalls > 0 && !stalls && w.max - own >= o.stallThresholdMs) {
-        // Window-level detection: the longest stall, and the requests that lasted through it.
+      const own = selfTime.take();
+      if (w.stalls > 0 && w.max - own >= o.stallThresholdMs) {
+        // Window-level detection: the longest stall, and the requests that lasted through it. Its cause comes
+        // from the whole window's thread numbers, so it is an estimate (per-stall timing gives the exact one).
         stallStats.count += w.stalls;
         stallStats.totalMs += w.stallMs;
         if (w.max > stallStats.maxMs) stallStats.maxMs = w.max;
         onStall(
-          { durationMs: w.max, endTime: now, routes: inFlight.lastingDuring(now - wallMs, now, w.max * 0.9) },
+          {
+            durationMs: w.max,
+            endTime: now,
+            routes: inFlight.lastingDuring(now - wallMs, now, w.max * 0.9),
+            ...(thread ? { breakdown: classifyStall(w.max, wallMs, thread, o.stallThresholdMs) } : {}),
+          },
           'monitorEventLoopDelay samples above the threshold, per window, + HTTP in-flight registry',
         );
       }
     }
     if (elu) a.gauge('nodejs.eventloop.utilization').set(elu.next());
 
-    // GC time per wall-clock second of the window.
+    // GC time per wall-clock second of the window, judged on the part the thread was on a CPU: a pause
+    // measured in wall time also holds the time a starved thread waited for a core.
     if (gc) {
       const w = gc.takeWindow();
       const perSecond = (w.ms / wallMs) * 1000;
+      const onCpu =
+        thread && thread.cpuMs + thread.waitMs > 0 ? thread.cpuMs / (thread.cpuMs + thread.waitMs) : 1;
+      const workPerSecond = perSecond * onCpu;
       a.gauge('v8js.gc.time_per_second').set(perSecond);
-      if (perSecond > o.gcPressureMsPerSecond && wallMs >= o.intervalMs / 2) {
+      if (workPerSecond > o.gcPressureMsPerSecond && wallMs >= o.intervalMs / 2) {
+        const inflated = onCpu < 0.9;
         raise({
           rule: 'node.gc-pressure',
           key: 'gc',
           area: 'backend',
-          severity: perSecond > 250 ? 'critical' : 'warning',
-          title: `GC pauses take ${perSecond.toFixed(0)} ms per second`,
-          message: `${w.pauses} GC pauses totalling ${w.ms.toFixed(1)} ms in a ${wallMs.toFixed(0)} ms window (threshold ${o.gcPressureMsPerSecond} ms/s).`,
+          severity: workPerSecond > 250 ? 'critical' : 'warning',
+          title: `GC pauses take ${workPerSecond.toFixed(0)} ms per second`,
+          message:
+            `${w.pauses} GC pauses totalling ${w.ms.toFixed(1)} ms in a ${wallMs.toFixed(0)} ms window (threshold ${o.gcPressureMsPerSecond} ms/s).` +
+            (inflated
+              ? ` The thread waited for a core ${((1 - onCpu) * 100).toFixed(0)}% of its runnable time, so the pauses are counted at their on-CPU share (${workPerSecond.toFixed(0)} of ${perSecond.toFixed(0)} ms/s wall).`
+              : ''),
           evidence: {
             metrics: [{ name: 'v8js.gc.time_per_second', statistic: 'value', value: perSecond, unit: 'ms' }],
             details: {
               gcMs: w.ms,
+              gcOnCpuEstimateMs: w.ms * onCpu,
+              onCpuShareOfRunnable: thread ? onCpu : null,
               pauses: w.pauses,
               windowMs: wallMs,
               thresholdMsPerSecond: o.gcPressureMsPerSecond,
             },
           },
           recommendation: RECOMMENDATIONS.gcPressure,
-          how: how('PerformanceObserver gc entries (every entry of every batch)'),
+          how: how(
+            'PerformanceObserver gc entries (every entry of every batch)' +
+              (thread ? `, scaled by the window's on-CPU share of runnable time (${SCHED})` : ''),
+          ),
         });
       }
     }
@@ -321,13 +405,22 @@ export function nodeRuntime(options: RuntimeOptions = {}): NodeRuntimeCollector 
         a.safely(NAME, () => {
           throw err;
         });
-      eld = new EventLoopDelay(o.resolutionMs);
+      windowClock = new ThreadClock();
+      if (!windowClock.available) windowClock = undefined;
       if (o.stallCheckMs > 0) {
+        // One timer measures the delay, times each stall and reads the thread's scheduler numbers at each tick.
         const source = `setInterval drift (every ${o.stallCheckMs} ms) + HTTP in-flight registry`;
-        stalls = new StallDetector(o.stallThresholdMs, o.stallCheckMs, (s) =>
-          a.safely(NAME, () => onStall(s, source)),
+        const delay = a.histogram('nodejs.eventloop.delay');
+        const timeline = new LoopDelayTimeline(o.stallCheckMs);
+        tickClock = windowClock ? new ThreadClock() : undefined;
+        stalls = new StallDetector(
+          o.stallThresholdMs,
+          o.stallCheckMs,
+          (s) => a.safely(NAME, () => onStall(s, source)),
+          { delay: (ms) => delay.record(ms), clock: tickClock, timeline },
         );
-      }
+        unregisterTimeline = registerLoopDelaySource(timeline);
+      } else eld = new EventLoopDelay(o.resolutionMs);
       elu = new EventLoopUtilizationWindow();
       gc = new GcObserver(a, onMajorGc);
       if (o.cpuProfile)
@@ -355,6 +448,12 @@ export function nodeRuntime(options: RuntimeOptions = {}): NodeRuntimeCollector 
       timer = undefined;
       eld?.stop();
       stalls?.stop();
+      unregisterTimeline?.();
+      unregisterTimeline = undefined;
+      tickClock?.close();
+      windowClock?.close();
+      tickClock = undefined;
+      windowClock = undefined;
       gc?.stop();
       profiler?.stop();
       eld = undefined;

@@ -11,11 +11,18 @@ export interface RuntimeOptions {
   /** A loop stall longer than this is a `node.event-loop-blocked` finding, ms. Default 100. */
   stallThresholdMs?: number;
   /**
-   * 0 (default): stalls are the delay samples above the threshold, found once per window at no extra cost.
-   * A positive value adds a timer every this many ms that times each stall as it ends (exact start and end,
-   * so exact routes in flight) at the cost of its wake-ups.
+   * The stall timer's period, ms. Default: `resolutionMs`. One timer then measures the event-loop delay, times
+   * each stall as it ends (exact start and end, so exact routes in flight) and reads the JS thread's scheduler
+   * numbers at every tick, which split each stall into on-CPU, waiting for a core and asleep (Linux). 0 uses
+   * monitorEventLoopDelay instead and finds stalls once per window (the longest), with a cause estimated from
+   * the whole window.
    */
   stallCheckMs?: number;
+  /**
+   * `node.cpu-starved` when the JS thread waited for a CPU (run queue or cgroup throttling) at least this share
+   * of a window's wall time. Default 0.2. Linux only.
+   */
+  starvedRatio?: number;
   /** `node.gc-pressure` when GC pauses exceed this many ms per wall-clock second in a window. Default 100. */
   gcPressureMsPerSecond?: number;
   /** `node.memory-pressure` when RSS (or the V8 heap) exceeds this fraction of its limit. Default 0.8. */
@@ -64,6 +71,7 @@ export interface ResolvedRuntimeOptions {
   resolutionMs: number;
   stallThresholdMs: number;
   stallCheckMs: number;
+  starvedRatio: number;
   gcPressureMsPerSecond: number;
   memoryPressure: number;
   cpuSaturation: number;
@@ -83,11 +91,13 @@ export interface ResolvedRuntimeOptions {
 }
 
 export function resolveRuntimeOptions(o: RuntimeOptions = {}): ResolvedRuntimeOptions {
+  const resolutionMs = Math.max(1, Math.round(o.resolutionMs ?? 50));
   return {
     intervalMs: Math.max(10, o.intervalMs ?? 1000),
-    resolutionMs: Math.max(1, Math.round(o.resolutionMs ?? 50)),
+    resolutionMs,
     stallThresholdMs: o.stallThresholdMs ?? 100,
-    stallCheckMs: Math.max(0, o.stallCheckMs ?? 0),
+    stallCheckMs: Math.max(0, o.stallCheckMs ?? resolutionMs),
+    starvedRatio: Math.min(1, Math.max(0, o.starvedRatio ?? 0.2)),
     gcPressureMsPerSecond: o.gcPressureMsPerSecond ?? 100,
     memoryPressure: o.memoryPressure ?? 0.8,
     cpuSaturation: o.cpuSaturation ?? 0.7,

@@ -1,17 +1,34 @@
 import { inFlight } from '../http/inFlight.js';
+import type { LoopDelayTimeline } from './loopDelayTimeline.js';
 import { selfTime } from './selfTime.js';
+import { classifyStall, type StallBreakdown } from './stallCause.js';
+import type { ThreadClock } from './threadClock.js';
 
-/** One event-loop stall: how long, when it ended, and the routes that were in flight. */
+/** One event-loop stall: how long, when it ended, the routes in flight, and what the thread did meanwhile. */
 export interface Stall {
   durationMs: number;
   endTime: number;
   routes: Map<string, number>;
+  /** Its cause from the thread's scheduler numbers ('unknown' where there are none). */
+  breakdown?: StallBreakdown;
+}
+
+/** What the detector's ticks feed besides stalls. */
+export interface StallDetectorSinks {
+  /** Every tick's lateness, ms (the event-loop delay histogram). */
+  delay?: (ms: number) => void;
+  /** The JS thread's scheduler numbers, read at every tick to split each stall by cause. */
+  clock?: ThreadClock;
+  /** Where late intervals are kept for other collectors (query time the loop explains). */
+  timeline?: LoopDelayTimeline;
 }
 
 /**
- * Finds individual stalls, which a percentile hides: a timer that should fire every `checkMs` measures how
- * late it runs. A lateness above the threshold is a stall that just ended, and the HTTP middleware's in-flight
- * registry says which routes were running during it.
+ * Measures event-loop delay with one timer and finds individual stalls, which a percentile hides: a timer that
+ * should fire every `checkMs` measures how late it runs. A lateness above the threshold is a stall that just
+ * ended; the thread's scheduler numbers since the previous tick say whether the thread ran (a block), waited
+ * for a core (starvation) or slept in a blocking call, and the HTTP in-flight registry says which routes were
+ * running during it.
  */
 export class StallDetector {
   private readonly timer: NodeJS.Timeout;
@@ -24,16 +41,27 @@ export class StallDetector {
     readonly thresholdMs: number,
     readonly checkMs: number,
     onStall: (stall: Stall) => void,
+    sinks: StallDetectorSinks = {},
   ) {
+    const { delay, clock, timeline } = sinks;
     this.timer = setInterval(() => {
       const now = performance.now();
-      const late = now - this.last - this.checkMs - selfTime.take();
+      const interval = now - this.last;
+      const late = Math.max(0, interval - this.checkMs - selfTime.take());
       this.last = now;
+      const delta = clock?.delta();
+      delay?.(late);
+      timeline?.add(now, late);
       if (late < this.thresholdMs) return;
       this.count++;
       this.totalMs += late;
       if (late > this.maxMs) this.maxMs = late;
-      onStall({ durationMs: late, endTime: now, routes: inFlight.during(now - late, now) });
+      onStall({
+        durationMs: late,
+        endTime: now,
+        routes: inFlight.during(now - late, now),
+        breakdown: classifyStall(late, interval, delta, this.thresholdMs),
+      });
     }, checkMs);
     this.timer.unref();
   }
