@@ -41,12 +41,24 @@ export { type KnexPerf, knexPerf } from './knexPerf.js';
 export { type DbMatchers, dbMatchers } from './matchers.js';
 /** Options of knexPerf and what onQuery receives. */
 export type { ExplainOptions, KnexPerfOptions, QueryRecord } from './options.js';
+/** PostgreSQL pg_stat_statements entries, as readStatementDigests returns them on PostgreSQL. */
+export type { PgStatementDigest } from './pgStatStatements.js';
 /** Uncontended pool acquires are timed one in this many, weighted (contended ones always). */
 export { UNCONTENDED_STRIDE } from './poolMetrics.js';
-/** MySQL/MariaDB performance_schema statement digests, joined to client fingerprints; says why when off. */
+/**
+ * Server statement statistics (MySQL/MariaDB performance_schema digests, PostgreSQL pg_stat_statements), joined to
+ * client fingerprints; says why when off.
+ */
 export {
   readStatementDigests,
   type StatementDigest,
   type StatementDigestOptions,
   type StatementDigestResult,
 } from './serverDigests.js';
+/** Server time per client fingerprint from a readStatementDigests result, on any engine. */
+export {
+  type ServerStatement,
+  type ServerTime,
+  type ServerTimeSource,
+  serverTimeByFingerprint,
+} from './serverStatements.js';

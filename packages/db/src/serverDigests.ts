@@ -2,7 +2,18 @@ import type { Audit } from '@perf/core';
 import type { Knex } from 'knex';
 import { dialectOf } from './dialect.js';
 import type { RawQuery } from './explain/types.js';
-import { fingerprintSql } from './fingerprint.js';
+import { fingerprintSql, type SqlDialect } from './fingerprint.js';
+import { type PgStatementDigest, readPgStatStatementsWith } from './pgStatStatements.js';
+import {
+  col,
+  errorText,
+  num,
+  recordServerTime,
+  round,
+  rowsOf,
+  type ServerStatement,
+  viewUnavailable,
+} from './serverStatements.js';
 
 /** Options of `readStatementDigests`. */
 export interface StatementDigestOptions {
@@ -12,31 +23,26 @@ export interface StatementDigestOptions {
   limit?: number;
   /** Digests executed fewer times than this are left out. Default 1. */
   minCount?: number;
-  /** Schema whose digests are read; defaults to the connection's database (`DATABASE()`), all when none. */
+  /**
+   * MySQL: schema whose digests are read; defaults to the connection's database (`DATABASE()`), all when none.
+   * PostgreSQL: the database whose statements are read; defaults to `current_database()`.
+   */
   schema?: string;
-  /** Rows examined per row sent from which a statement that used no index is a finding. Default 100. */
+  /** Rows examined per row sent from which a statement that used no index is a finding (MySQL). Default 100. */
   noIndexMinExaminedPerSent?: number;
   /** `db.system.name` for the metrics; defaults from the knex client. */
   system?: string;
 }
 
-/** One server-side statement digest, keyed by our client-side fingerprint. */
-export interface StatementDigest {
-  /** `fingerprintSql` of the digest text: the same key as the client-side `db.query.fingerprint` series. */
-  fingerprint: string;
-  /** Our normalized text of the digest (never a value). */
-  text: string;
-  operation: string;
-  table: string | undefined;
+/** One MySQL/MariaDB performance_schema statement digest, keyed by our client-side fingerprint. */
+export interface StatementDigest extends ServerStatement {
+  source: 'performance_schema';
   /** The server's digest hash (`DIGEST`). */
   digest: string | null;
-  schema: string | null;
   /** Executions (`COUNT_STAR`). */
   count: number;
   /** Total server time in ms (`SUM_TIMER_WAIT`, picoseconds / 1e9). */
   totalMs: number;
-  meanMs: number;
-  maxMs: number;
   rowsExamined: number;
   rowsSent: number;
   /** Rows examined per row sent (per execution when nothing was sent). */
@@ -47,39 +53,17 @@ export interface StatementDigest {
   noGoodIndexUsed: number;
 }
 
-/** What `readStatementDigests` returns: the digests, or why the server view is not available. */
-export type StatementDigestResult =
-  | { enabled: true; schema: string | null; digests: StatementDigest[] }
+/**
+ * What `readStatementDigests` returns: the digests, or why the server view is not available. `D` is the engine's
+ * digest type; by default either, told apart by `source` (`'performance_schema'` or `'pg_stat_statements'`).
+ */
+export type StatementDigestResult<D extends ServerStatement = StatementDigest | PgStatementDigest> =
+  | { enabled: true; schema: string | null; digests: D[] }
   | { enabled: false; reason: string };
 
 const SOURCE = '@perf/db';
 const DIGEST_TABLE = 'performance_schema.events_statements_summary_by_digest';
 const PS_TO_MS = 1e-9;
-
-/** The rows of a knex.raw result: mysql2 answers `[rows, fields]`. */
-function rowsOf(result: unknown): Record<string, unknown>[] {
-  if (Array.isArray(result)) return Array.isArray(result[0]) ? result[0] : result;
-  const rows = (result as { rows?: unknown })?.rows;
-  return Array.isArray(rows) ? rows : [];
-}
-
-/** Column by name, whatever case the server answers in. */
-function col(row: Record<string, unknown>, name: string): unknown {
-  if (name in row) return row[name];
-  const lower = name.toLowerCase();
-  for (const k of Object.keys(row)) if (k.toLowerCase() === lower) return row[k];
-  return undefined;
-}
-
-/** BIGINT UNSIGNED arrives as a number, a string or a bigint depending on the driver settings. */
-function num(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
-  const n = Number(v ?? 0);
-  return Number.isFinite(n) ? n : 0;
-}
-
-const round = (v: number) => Math.round(v * 1000) / 1000;
 
 /**
  * MariaDB writes a collapsed list as `(...)`, and further rows of a VALUES list as ` /* , ... *\/` (which our
@@ -96,34 +80,22 @@ export function digestToSql(text: string): string {
     .replace(/\(\.\.\.\)/g, '(?, ...)');
 }
 
-function errorText(err: unknown): string {
-  const e = err as { code?: unknown; name?: unknown; sqlMessage?: unknown; message?: unknown };
-  const code = String(e?.code ?? e?.name ?? 'error');
-  // Our statements carry no app values, so the server's message is safe to show; it is cut short anyway.
-  const msg = String(e?.sqlMessage ?? e?.message ?? '').slice(0, 200);
-  return msg ? `${code}: ${msg}` : code;
-}
-
-/** Records why the server view is off as an info finding, so the report says so next to the database section. */
+/** Records why performance_schema gives no digests (see `viewUnavailable`). */
 function unavailable(
   audit: Audit,
   system: string,
   key: string,
   reason: string,
   fix: string,
-): StatementDigestResult {
-  audit.finding({
-    rule: 'db.server-view-unavailable',
+): StatementDigestResult<StatementDigest> {
+  return viewUnavailable(
+    audit,
+    system,
     key,
-    area: 'database',
-    severity: 'info',
-    title: `Server statement digests unavailable on ${system}: ${key}`,
-    message: reason,
-    evidence: { attributes: { 'db.system.name': system }, details: { reason: key } },
-    recommendation: fix,
-    how: { method: 'exact', source: 'SELECT @@performance_schema; performance_schema.setup_consumers' },
-  });
-  return { enabled: false, reason };
+    reason,
+    fix,
+    'SELECT @@performance_schema; performance_schema.setup_consumers',
+  );
 }
 
 const ENABLE_PS =
@@ -138,12 +110,12 @@ export async function readDigestsWith(
   raw: RawQuery,
   system: string,
   options: StatementDigestOptions,
-): Promise<StatementDigestResult> {
+): Promise<StatementDigestResult<StatementDigest>> {
   const { audit } = options;
   const limit = Math.max(1, Math.floor(options.limit ?? 50));
   const minCount = Math.max(1, Math.floor(options.minCount ?? 1));
   const minRatio = options.noIndexMinExaminedPerSent ?? 100;
-  const fail = (step: string, err: unknown): StatementDigestResult => {
+  const fail = (step: string, err: unknown): StatementDigestResult<StatementDigest> => {
     const reason = `could not ${step} (${errorText(err)})`;
     audit.safely(SOURCE, () => {
       throw new Error(`server statement digests: ${reason}`);
@@ -231,6 +203,7 @@ export async function readDigestsWith(
       const schemaName = col(row, 'SCHEMA_NAME');
       const digest = col(row, 'DIGEST');
       const d: StatementDigest = {
+        source: 'performance_schema',
         fingerprint: shape.fingerprint,
         text: shape.text,
         operation: shape.operation,
@@ -259,21 +232,9 @@ export async function readDigestsWith(
 
 /** Server totals are cumulative snapshots, so they are gauges (the latest read wins), not counters. */
 function record(audit: Audit, system: string, d: StatementDigest): void {
-  const attrs = {
-    'db.system.name': system,
-    ...(d.schema ? { 'db.namespace': d.schema } : {}),
-    'db.operation.name': d.operation,
-    ...(d.table ? { 'db.collection.name': d.table } : {}),
-    'db.query.fingerprint': d.fingerprint,
-  };
-  // Units and descriptions come from the core metric catalog.
-  const set = (name: string, v: number) => audit.gauge(name, attrs).set(v);
-  set('db.server.statement.executions', d.count);
-  set('db.server.statement.time', d.totalMs);
-  set('db.server.statement.mean_time', d.meanMs);
-  set('db.server.statement.max_time', d.maxMs);
-  set('db.server.statement.rows_examined_per_sent', d.examinedPerSent);
-  set('db.server.statement.no_index_used', d.noIndexUsed);
+  const attrs = recordServerTime(audit, system, d);
+  audit.gauge('db.server.statement.rows_examined_per_sent', attrs).set(d.examinedPerSent);
+  audit.gauge('db.server.statement.no_index_used', attrs).set(d.noIndexUsed);
 }
 
 /** 'db.server-no-index': the server ran a statement without a (good) index and examined far more than it sent. */
@@ -325,10 +286,12 @@ function reportNoIndex(audit: Audit, system: string, d: StatementDigest): void {
 }
 
 /**
- * Reads MySQL/MariaDB `performance_schema` statement digests into `audit`: server time, rows examined per row sent
- * and no-index executions per statement, keyed by the client-side fingerprint. When the server keeps no digests
- * (performance_schema OFF, consumer disabled, no privilege, not MySQL) it returns `{ enabled: false, reason }` and
- * records an info finding. Never throws.
+ * Reads the server's own statement statistics into `audit`, keyed by the client-side fingerprint: MySQL/MariaDB
+ * `performance_schema` statement digests (server time, rows examined per row sent, no-index executions) or
+ * PostgreSQL `pg_stat_statements` (execution time, calls, rows, buffer hits), picked by the knex client's
+ * dialect. When the server keeps no statistics (performance_schema OFF, consumer disabled, pg_stat_statements not
+ * preloaded or not created, no privilege, another engine) it returns `{ enabled: false, reason }` and records an
+ * info finding. Never throws.
  */
 export async function readStatementDigests(
   knex: Knex,
@@ -339,7 +302,7 @@ export async function readStatementDigests(
   try {
     const detected = dialectOf(knex.client as { dialect?: string; driverName?: string });
     system = options.system ?? detected.system;
-    if (detected.dialect !== 'mysql') return notMysql(audit, system);
+    if (!hasServerView(detected.dialect, system)) return notSupported(audit, system);
     // One connection for every statement, so DATABASE() is the app's database and not a pool neighbour's.
     const client = knex.client as {
       acquireConnection(): Promise<unknown>;
@@ -347,8 +310,9 @@ export async function readStatementDigests(
     };
     const conn = await client.acquireConnection();
     try {
-      return await readDigestsWith(
+      return await readServerStatementsWith(
         (sql, bindings) => knex.raw(sql, (bindings ?? []) as Knex.RawBinding[]).connection(conn as never),
+        detected.dialect,
         system,
         options,
       );
@@ -360,14 +324,56 @@ export async function readStatementDigests(
   }
 }
 
-/** The answer for a client that is not MySQL/MariaDB. */
+/** Engines with a server view @perf/db reads (PostgreSQL's wire protocol alone is not enough: CockroachDB, Redshift). */
+function hasServerView(dialect: SqlDialect, system: string): boolean {
+  return dialect === 'mysql' || (dialect === 'postgresql' && system === 'postgresql');
+}
+
+/**
+ * `readStatementDigests` on a given connection (`raw` runs one statement on it): performance_schema for
+ * `dialect` 'mysql', pg_stat_statements for 'postgresql', otherwise `enabled: false` saying so. For callers that
+ * hold their own connection, such as the knexPerf handle. Never throws.
+ */
+export async function readServerStatementsWith(
+  raw: RawQuery,
+  dialect: SqlDialect,
+  system: string,
+  options: StatementDigestOptions,
+): Promise<StatementDigestResult> {
+  try {
+    if (!hasServerView(dialect, system)) return notSupported(options.audit, system);
+    if (dialect === 'postgresql') return await readPgStatStatementsWith(raw, system, options);
+    return await readDigestsWith(raw, system, options);
+  } catch (err) {
+    return failed(options.audit, err);
+  }
+}
+
+/** The answer for a client with no server view @perf/db reads (neither MySQL/MariaDB nor PostgreSQL). */
+export function notSupported(audit: Audit, system: string): StatementDigestResult {
+  return unavailable(
+    audit,
+    system,
+    'no server view',
+    `Server statement statistics come from MySQL/MariaDB performance_schema or PostgreSQL pg_stat_statements; ` +
+      `this knex client is ${system}.`,
+    'Rely on the client-side timings (db.client.operation.duration) on this engine.',
+  );
+}
+
+/**
+ * The answer knexPerf's handle gives for a client that is not MySQL/MariaDB. Kept for it; `readStatementDigests`
+ * and `readServerStatementsWith` read PostgreSQL too.
+ */
 export function notMysql(audit: Audit, system: string): StatementDigestResult {
   return unavailable(
     audit,
     system,
     'not MySQL/MariaDB',
     `Server statement digests come from MySQL/MariaDB performance_schema; this knex client is ${system}.`,
-    'For PostgreSQL use pg_stat_statements; on other engines rely on the client-side timings.',
+    system === 'postgresql'
+      ? 'Read PostgreSQL pg_stat_statements with readStatementDigests(knex, { audit }).'
+      : 'Rely on the client-side timings (db.client.operation.duration) on this engine.',
   );
 }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { requireService } from '../../../test-support/services.js';
 
-/** A throwaway MariaDB server with performance_schema ON, in its own datadir on a free port. */
+/** A throwaway MariaDB server (performance_schema ON unless asked otherwise), in its own datadir on a free port. */
 export interface PrivateMariadb {
   port: number;
   stop(): Promise<void>;
@@ -50,8 +50,14 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-/** Initializes a datadir and starts mariadbd on it; `stop` sends SIGTERM, waits for exit and deletes the dir. */
-export async function startPrivateMariadb(): Promise<PrivateMariadb> {
+/**
+ * Initializes a datadir and starts mariadbd on it; `stop` sends SIGTERM, waits for exit and deletes the dir.
+ * `performanceSchema: false` starts it the way MariaDB ships (performance_schema OFF).
+ */
+export async function startPrivateMariadb(
+  options: { performanceSchema?: boolean } = {},
+): Promise<PrivateMariadb> {
+  const ps = options.performanceSchema ?? true;
   const dir = mkdtempSync(join(tmpdir(), 'perf-db-mariadb-'));
   const datadir = join(dir, 'data');
   let child: ChildProcess | undefined;
@@ -87,8 +93,9 @@ export async function startPrivateMariadb(): Promise<PrivateMariadb> {
         `--pid-file=${join(dir, 'server.pid')}`,
         `--port=${port}`,
         '--bind-address=127.0.0.1',
-        '--performance-schema=ON',
-        '--performance-schema-consumer-statements-digest=ON',
+        ...(ps
+          ? ['--performance-schema=ON', '--performance-schema-consumer-statements-digest=ON']
+          : ['--performance-schema=OFF']),
         '--skip-grant-tables',
         '--innodb-buffer-pool-size=32M',
         '--user=root',

@@ -1,7 +1,14 @@
 import { type AuditReport, createAudit, type Finding, type GaugeMetric, getReporter } from '@perf/core';
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fingerprintSql, knexPerf, readStatementDigests, type StatementDigest } from '../src/index.js';
+import { isCI } from '../../../test-support/services.js';
+import {
+  fingerprintSql,
+  knexPerf,
+  readStatementDigests,
+  type StatementDigest,
+  serverTimeByFingerprint,
+} from '../src/index.js';
 import { digestToSql } from '../src/serverDigests.js';
 import { createOrders, engine, uniqueTable } from './engines.js';
 import { type PrivateMariadb, privateMariadbAvailable, startPrivateMariadb } from './privateMariadb.js';
@@ -40,9 +47,63 @@ describe('digestToSql', () => {
   });
 });
 
+const canStart = await privateMariadbAvailable();
+
+describe.skipIf(!canStart)(
+  'server view on a private MariaDB started as MariaDB ships (performance_schema OFF)',
+  () => {
+    let server: PrivateMariadb;
+    let knex: Knex;
+    beforeAll(async () => {
+      server = await startPrivateMariadb({ performanceSchema: false });
+      knex = knexFactory({
+        client: 'mysql2',
+        connection: { host: '127.0.0.1', port: server.port, user: 'root' },
+        pool: { min: 0, max: 2 },
+      });
+    }, 60_000);
+    afterAll(async () => {
+      await knex?.destroy();
+      await server?.stop();
+    });
+
+    it('returns enabled:false with a clear reason and shows it in the report', async () => {
+      const [[row]] = (await knex.raw('SELECT @@performance_schema AS ps')) as [[{ ps: number }]];
+      expect(row.ps).toBe(0);
+      const audit = createAudit({ subject: 'digests-off' });
+      const result = await readStatementDigests(knex, { audit, system: 'mariadb' });
+      expect(result).toEqual({
+        enabled: false,
+        reason: expect.stringContaining(
+          'performance_schema is OFF on this server; it is not dynamic: set performance_schema=ON in the server config and restart',
+        ),
+      });
+      const report = audit.report();
+      const [f] = findings(report, 'db.server-view-unavailable');
+      expect(f).toMatchObject({ severity: 'info', area: 'database', key: 'performance_schema is OFF' });
+      expect(f?.recommendation).toContain('restart');
+      // Not a fault: a server without digests is a setting, not a profiler error.
+      expect(report.diagnostics.collectorErrors).toEqual([]);
+      const md = markdown(report);
+      expect(md).toContain('Server statement digests unavailable on mariadb: performance_schema is OFF');
+      expect(md).toContain('it is not dynamic');
+      expect(serverTimeByFingerprint(result).size).toBe(0);
+    });
+
+    it('answers the same through the knexPerf handle', async () => {
+      const audit = createAudit({ subject: 'digests-off-handle' });
+      const perf = knexPerf(knex, { audit, explain: false });
+      const result = await perf.statementDigests();
+      await perf.close();
+      expect(result.enabled).toBe(false);
+      expect(findings(audit.report(), 'db.server-view-unavailable')).toHaveLength(1);
+    });
+  },
+);
+
 const shared = await engine('mariadb');
 
-describe.skipIf(!shared.available)('server view on the shared MariaDB (performance_schema OFF)', () => {
+describe.skipIf(!shared.available)('server view on the shared MariaDB', () => {
   let knex: Knex;
   beforeAll(() => {
     knex = shared.make();
@@ -51,41 +112,23 @@ describe.skipIf(!shared.available)('server view on the shared MariaDB (performan
     await knex.destroy();
   });
 
-  it('returns enabled:false with a clear reason and shows it in the report', async () => {
+  it('reads through the knexPerf handle on its own connection (not counted as app queries)', async () => {
+    // .ci/run restarts the shared server with performance_schema ON; a local one may still be OFF.
     const [[row]] = (await knex.raw('SELECT @@performance_schema AS ps')) as [[{ ps: number }]];
-    expect(row.ps).toBe(0);
-    const audit = createAudit({ subject: 'digests-off' });
-    const result = await readStatementDigests(knex, { audit, system: 'mariadb' });
-    expect(result).toEqual({
-      enabled: false,
-      reason: expect.stringContaining(
-        'performance_schema is OFF on this server; it is not dynamic: set performance_schema=ON in the server config and restart',
-      ),
-    });
-    const report = audit.report();
-    const [f] = findings(report, 'db.server-view-unavailable');
-    expect(f).toMatchObject({ severity: 'info', area: 'database', key: 'performance_schema is OFF' });
-    expect(f?.recommendation).toContain('restart');
-    // Not a fault: a server without digests is a setting, not a profiler error.
-    expect(report.diagnostics.collectorErrors).toEqual([]);
-    const md = markdown(report);
-    expect(md).toContain('Server statement digests unavailable on mariadb: performance_schema is OFF');
-    expect(md).toContain('it is not dynamic');
-  });
-
-  it('answers the same through the knexPerf handle, on its own connection (not counted as app queries)', async () => {
-    const audit = createAudit({ subject: 'digests-off-handle' });
+    if (isCI) expect(row.ps, 'CI=true: .ci/run turns performance_schema ON').toBe(1);
+    const audit = createAudit({ subject: 'digests-shared-handle' });
     const perf = knexPerf(knex, { audit, explain: false });
     await knex.raw('SELECT 1');
     const result = await perf.statementDigests();
     await perf.close();
-    expect(result.enabled).toBe(false);
+    expect(result.enabled).toBe(row.ps === 1);
     const report = audit.report();
-    expect(findings(report, 'db.server-view-unavailable')).toHaveLength(1);
+    expect(findings(report, 'db.server-view-unavailable')).toHaveLength(row.ps === 1 ? 0 : 1);
     const texts = report.metrics
       .filter((m) => m.name === 'db.client.operation.duration')
       .map((m) => String(m.attributes['db.query.fingerprint']));
     expect(texts).toEqual([fingerprintSql('SELECT 1', 'mysql').fingerprint]);
+    expect(report.diagnostics.collectorErrors).toEqual([]);
   });
 
   it('turns an unreachable server into a reason and a counted fault, never an exception', async () => {
@@ -110,7 +153,7 @@ describe.skipIf(!shared.available)('server view on the shared MariaDB (performan
 
 const sqlite = await engine('sqlite');
 describe.skipIf(!sqlite.available)('server view on SQLite', () => {
-  it('says it is MySQL/MariaDB only', async () => {
+  it('says which engines have a server view', async () => {
     const knex = sqlite.make();
     const audit = createAudit({ subject: 'digests-sqlite' });
     try {
@@ -119,14 +162,12 @@ describe.skipIf(!sqlite.available)('server view on SQLite', () => {
         enabled: false,
         reason: expect.stringContaining('this knex client is sqlite'),
       });
-      expect(findings(audit.report(), 'db.server-view-unavailable')[0]?.key).toBe('not MySQL/MariaDB');
+      expect(findings(audit.report(), 'db.server-view-unavailable')[0]?.key).toBe('no server view');
     } finally {
       await knex.destroy();
     }
   });
 });
-
-const canStart = await privateMariadbAvailable();
 
 describe.skipIf(!canStart)('server view on a private MariaDB with performance_schema ON', () => {
   const ROWS = 3000;
@@ -202,7 +243,9 @@ describe.skipIf(!canStart)('server view on a private MariaDB with performance_sc
         .toNative().sql,
       'mysql',
     );
-    const byFp = new Map<string, StatementDigest>(result.digests.map((d) => [d.fingerprint, d]));
+    const digests = result.digests as StatementDigest[];
+    expect(digests.every((d) => d.source === 'performance_schema')).toBe(true);
+    const byFp = new Map(digests.map((d) => [d.fingerprint, d]));
 
     const scan = byFp.get(scanFp);
     expect(scan, `digests: ${result.digests.map((d) => d.text).join(' | ')}`).toBeDefined();
@@ -220,6 +263,12 @@ describe.skipIf(!canStart)('server view on a private MariaDB with performance_sc
     expect(scan!.maxMs).toBeGreaterThan(0);
     expect(scan!.maxMs).toBeLessThanOrEqual(scan!.totalMs);
     expect(scan!.meanMs).toBeCloseTo(scan!.totalMs / SCANS, 2);
+    expect(serverTimeByFingerprint(result).get(scanFp)).toEqual({
+      count: SCANS,
+      totalMs: scan!.totalMs,
+      meanMs: scan!.meanMs,
+      maxMs: scan!.maxMs,
+    });
 
     expect(byFp.get(pointFp.fingerprint)).toMatchObject({ count: 3, noIndexUsed: 0, rowsSent: 3 });
     expect(byFp.get(inFp.fingerprint)).toMatchObject({ count: 1, noIndexUsed: 0 });
