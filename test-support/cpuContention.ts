@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
-import { isCI } from './services.ts';
+import { isCI } from './services.js';
 
 const V1_CPU = '/sys/fs/cgroup/cpu';
 

@@ -1,16 +1,17 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
 
-const PKG = fileURLToPath(new URL('..', import.meta.url));
-
 /**
- * Bundles a fixture under test/fixtures into the package's node_modules (so fastify-plugin still resolves): a
- * plain `node` child starts in a fraction of the time a TypeScript loader needs, which keeps the suite fast on
- * a loaded machine. Returns the bundle's path and its cleanup.
+ * Bundles `pkg`/test/fixtures/`name`.ts (the @perf packages inlined) into that package's node_modules, so its
+ * own dependencies (fastify-plugin, knex and its drivers) still resolve: a plain `node` child starts in a
+ * fraction of the time a TypeScript loader needs, which keeps the suite fast on a loaded machine.
  */
-export async function bundleFixture(name: string): Promise<{ path: string; remove(): void }> {
+export async function bundleFixture(
+  PKG: string,
+  name: string,
+  external: string[] = [],
+): Promise<{ path: string; remove(): void }> {
   mkdirSync(join(PKG, 'node_modules/.cache'), { recursive: true });
   const dir = mkdtempSync(join(PKG, `node_modules/.cache/perf-node-${name}-`));
   await build({
@@ -21,6 +22,7 @@ export async function bundleFixture(name: string): Promise<{ path: string; remov
     platform: 'node',
     tsconfig: join(PKG, '../../tsconfig.json'),
     noExternal: [/^@perf\//],
+    external,
     splitting: false,
     sourcemap: false,
     dts: false,
@@ -30,6 +32,3 @@ export async function bundleFixture(name: string): Promise<{ path: string; remov
   });
   return { path: join(dir, `${name}.js`), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
-
-/** The package's directory (children run there). */
-export const PACKAGE_DIR = PKG;

@@ -7,8 +7,18 @@ export interface LoopDelaySource {
   readonly coveredUntil: number;
   /** The monitor's tick period, ms: how long after an instant its delay is known, when the loop is on time. */
   readonly periodMs: number;
-  /** Milliseconds of [start, end] (performance.now()) during which the loop was late to run what was due. */
+  /**
+   * How long before `end` the loop had been overdue (since `start` at most), ms: the delay of a callback that
+   * ran at `end`, such as a query's response. Only known once `coveredUntil >= end`.
+   */
+  callbackDelay(start: number, end: number): number;
+  /**
+   * Milliseconds of [start, end] (performance.now()) the loop was late to run what was due, or its thread
+   * waited for a core (spread evenly between two ticks, where it is known only per tick).
+   */
   delayDuring(start: number, end: number): number;
+  /** Milliseconds of [start, end] the loop's thread waited for a core (spread evenly between two ticks). */
+  waitDuring(start: number, end: number): number;
 }
 
 // A global slot, like the request context's, so @perf/db reads @perf/node's timeline without depending on it.

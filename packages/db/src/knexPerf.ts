@@ -10,6 +10,7 @@ import { ExplainQueue } from './explain/queue.js';
 import { createSqliteAdvisor } from './explain/sqlite.js';
 import type { DialectAdvisor, ExplainDb, ExplainJob, RawQuery } from './explain/types.js';
 import { FingerprintCache, type SqlShape } from './fingerprint.js';
+import { LoopDelayJudge } from './loopDelayJudge.js';
 import { reportMissingIndex } from './missingIndex.js';
 import { type EvaluationContext, evaluateScope } from './nPlusOne.js';
 import { type KnexPerfOptions, resolveOptions } from './options.js';
@@ -26,6 +27,7 @@ import {
   type StatementDigestResult,
 } from './serverDigests.js';
 import { reportSlowQuery, reportUnbounded } from './slowQuery.js';
+import { SlowQueryJudge } from './slowQueryJudge.js';
 import { TransactionTracker } from './transactions.js';
 
 /** The handle knexPerf returns. */
@@ -83,7 +85,10 @@ interface Pending {
 }
 
 interface ShapeHandles {
+  /** Client time less the event-loop delay that overlapped it: what the budget and db.slow-query judge. */
   duration: HistogramHandle;
+  /** Client time as the client's clock saw it. */
+  wall: HistogramHandle;
   rows: HistogramHandle;
 }
 
@@ -104,7 +109,17 @@ interface ContextInternals {
   transaction: AnyFn;
 }
 
+/** What a finished query carries until its loop delay is known. */
+interface JudgedPayload {
+  h: ShapeHandles;
+  shape: SqlShape;
+  failed: boolean;
+  site: Error | undefined;
+}
+
 const MAX_HANDLES = 1000;
+/** Drivers that run each statement synchronously on the event loop. */
+const SYNC_DRIVERS = new Set(['better-sqlite3']);
 const INITIAL_CAPTURES = 4;
 const SOURCE = '@perf/db';
 
@@ -286,6 +301,7 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
     };
     const h = {
       duration: audit.histogram('db.client.operation.duration', attrs),
+      wall: audit.histogram('db.client.operation.wall_duration', attrs),
       rows: audit.histogram('db.client.response.returned_rows', attrs),
     };
     if (handles.size < MAX_HANDLES) handles.set(shape.fingerprint, h);
@@ -332,6 +348,24 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
     }
   };
 
+  // Each query's time less the loop's delay over it (blocking, CPU starvation) is the query's own: that part
+  // goes to the duration histogram and decides whether it is slow.
+  const slowQueries = new SlowQueryJudge(opts.slowQueryMs, (slow) =>
+    reportSlowQuery(audit, opts, system, slow.shape, slow.time, slow.duration, slow.site),
+  );
+  const judge = new LoopDelayJudge<JudgedPayload>(
+    (q, loop) => {
+      const { h, shape, failed, site } = q.payload;
+      const own = q.ms - loop.callbackMs;
+      h.duration.record(own);
+      const time = { ownMs: own, clientMs: q.ms, loopMs: loop.callbackMs, delayedMs: loop.delayedMs };
+      const slow = !failed && own > opts.slowQueryMs;
+      slowQueries.judge(slow ? { shape, time, duration: h.duration, site } : undefined, shape, q.ms);
+    },
+    opts.maxPending,
+    !SYNC_DRIVERS.has(String((client as { driverName?: unknown }).driverName)),
+  );
+
   // Call sites are only looked up where they are reported (most queries: no scope, not slow).
   const siteFor = (builder: object | undefined) => (builder ? sites.get(builder) : undefined);
 
@@ -344,8 +378,14 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
     const ms = t - p.start;
     const { shape } = p;
     const h = handlesFor(shape);
-    h.duration.record(ms);
+    h.wall.record(ms);
     const failed = err !== undefined;
+    judge.add({
+      start: p.start,
+      end: t,
+      ms,
+      payload: { h, shape, failed, site: !failed && ms > opts.slowQueryMs ? siteFor(builder) : undefined },
+    });
     let rows: number | undefined;
     if (failed) {
       const e = err as { code?: unknown; name?: unknown };
@@ -377,8 +417,6 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
       scope.sequential.end(p.seq, ms, response);
     }
     if (!failed) {
-      if (ms > opts.slowQueryMs)
-        reportSlowQuery(audit, opts, system, shape, ms, h.duration, siteFor(builder));
       if (
         rows !== undefined &&
         rows > opts.unboundedRows &&
@@ -552,6 +590,7 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
     () => {
       try {
         const t = now();
+        judge.flush(t);
         evictOldest(t, false);
         requests.sweep(t, opts.requestIdleMs);
       } catch (err) {
@@ -596,12 +635,16 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
     },
 
     async flush() {
+      judge.flush(now(), true);
+      slowQueries.flush();
       requests.endAll();
       await explainQueue?.idle();
     },
 
     async close() {
       if (closed) return;
+      judge.flush(now(), true);
+      slowQueries.flush();
       closed = true;
       clearInterval(timer);
       knex.removeListener('query', onQuery);
@@ -628,6 +671,8 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
     name: SOURCE,
     collect() {
       if (closed) return;
+      judge.flush(now(), true);
+      slowQueries.flush();
       pool.attach(client.pool);
       pool.sample();
       requests.sweep(now(), 0);

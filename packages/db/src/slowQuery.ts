@@ -11,19 +11,39 @@ function statsOf(handle: HistogramHandle): { p95: number; count: number } | unde
   return handle.count > 0 ? { p95: handle.quantile(0.95), count: handle.count } : undefined;
 }
 
-/** 'db.slow-query': one execution over slowQueryMs, with the fingerprint's p95 for context. */
+/** One execution's time: as the client saw it, the part the event loop explains, and the query's own. */
+export interface QueryTime {
+  /** Client time less the loop's delay over it, ms. */
+  ownMs: number;
+  /** Client time, ms. */
+  clientMs: number;
+  /** How late the loop ran the query's callback (a block or CPU starvation), ms: subtracted from the client time. */
+  loopMs: number;
+  /** How much of the query's span the loop was overdue or its thread waited for a core, ms. */
+  delayedMs: number;
+}
+
+/**
+ * 'db.slow-query': one execution whose own time (client time less the event-loop delay over it) is over
+ * slowQueryMs, with the fingerprint's p95 for context. One finding per fingerprint: later ones add occurrences.
+ */
 export function reportSlowQuery(
   audit: Audit,
   options: ResolvedOptions,
   system: string,
   shape: SqlShape,
-  ms: number,
+  time: QueryTime,
   duration: HistogramHandle,
   site: Error | undefined,
 ): void {
   const frames = appFrames(site);
   if (suppressed(options, [shape.fingerprint], frames)) return;
   const stats = statsOf(duration);
+  const ms = time.ownMs;
+  const loop =
+    time.loopMs >= 1
+      ? ` (client time ${round(time.clientMs)} ms, of which the event loop was late ${round(time.loopMs)} ms)`
+      : '';
   audit.finding({
     rule: 'db.slow-query',
     key: shape.fingerprint,
@@ -31,7 +51,7 @@ export function reportSlowQuery(
     severity: ms > 20 * options.slowQueryMs ? 'critical' : 'warning',
     title: `Slow query on ${shape.table ?? 'the database'}: ${Math.round(ms)} ms (threshold ${options.slowQueryMs} ms)`,
     message:
-      `\`${shape.text.slice(0, 300)}\` took ${round(ms)} ms` +
+      `\`${shape.text.slice(0, 300)}\` took ${round(ms)} ms${loop}` +
       (stats ? `; its p95 over ${stats.count} executions is ${round(stats.p95)} ms.` : '.'),
     evidence: {
       metrics: [
@@ -53,6 +73,9 @@ export function reportSlowQuery(
       },
       details: {
         durationMs: round(ms),
+        clientMs: round(time.clientMs),
+        eventLoopDelayMs: round(time.loopMs),
+        loopDelayedMs: round(time.delayedMs),
         thresholdMs: options.slowQueryMs,
         p95Ms: stats ? round(stats.p95) : null,
         executions: stats?.count ?? null,
@@ -61,7 +84,11 @@ export function reportSlowQuery(
     recommendation:
       'Read the plan (EXPLAIN): index the filtered and joined columns, select only the columns needed, paginate ' +
       'large reads, and cache results that are read far more often than they change.',
-    how: { method: 'exact', source: 'knex query/query-response events' },
+    how: {
+      method: 'exact',
+      source:
+        'knex query/query-response events, less how late the event loop ran the response (@perf/node runtime timeline)',
+    },
   });
 }
 

@@ -2,16 +2,19 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type AuditReport, parseReport } from '@perf/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleFixture, PACKAGE_DIR as PKG } from './fixtureBundle.js';
+import { bundleFixture } from '../../../test-support/fixtureBundle.js';
+
+const PKG = fileURLToPath(new URL('..', import.meta.url));
 
 const profileDir = mkdtempSync(join(tmpdir(), 'perf-node-prof-'));
 let child: Awaited<ReturnType<typeof bundleFixture>> | undefined;
 let CHILD = '';
 
 beforeAll(async () => {
-  child = await bundleFixture('runtimeChild');
+  child = await bundleFixture(PKG, 'runtimeChild');
   CHILD = child.path;
 });
 afterAll(() => {

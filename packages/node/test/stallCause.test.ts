@@ -4,17 +4,20 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type AuditReport, type Finding, parseReport } from '@perf/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contend, makeCpuCgroup } from '../../../test-support/cpuContention.ts';
-import { bundleFixture, PACKAGE_DIR } from './fixtureBundle.js';
+import { contend, makeCpuCgroup } from '../../../test-support/cpuContention.js';
+import { bundleFixture } from '../../../test-support/fixtureBundle.js';
+
+const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 const linux = process.platform === 'linux';
 if (!linux) console.warn('\n[perf-audit tests] SKIPPING the stall-cause suite: it needs Linux schedstat\n');
 
 let bundle: Awaited<ReturnType<typeof bundleFixture>> | undefined;
 beforeAll(async () => {
-  if (linux) bundle = await bundleFixture('stallCauseChild');
+  if (linux) bundle = await bundleFixture(PACKAGE_DIR, 'stallCauseChild');
 });
 afterAll(() => bundle?.remove());
 

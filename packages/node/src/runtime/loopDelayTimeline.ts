@@ -1,12 +1,14 @@
 import type { LoopDelaySource } from '@perf/core';
 
 /**
- * The last `capacity` intervals during which the loop ran late (from each monitor tick: [due, ran]), in a
- * ring buffer, so another collector can ask how much of a time span the loop's delay explains.
+ * The monitor's last `capacity` ticks in a ring buffer: when each ran, how late, and how long the JS thread
+ * waited for a core since the tick before. Another collector asks it what part of a time span the loop's
+ * delay explains.
  */
 export class LoopDelayTimeline implements LoopDelaySource {
-  private readonly starts: Float64Array;
   private readonly ends: Float64Array;
+  private readonly lates: Float64Array;
+  private readonly waits: Float64Array;
   private next = 0;
   private size = 0;
   coveredUntil: number;
@@ -15,32 +17,66 @@ export class LoopDelayTimeline implements LoopDelaySource {
     readonly periodMs: number,
     private readonly capacity = 2048,
   ) {
-    this.starts = new Float64Array(capacity);
     this.ends = new Float64Array(capacity);
+    this.lates = new Float64Array(capacity);
+    this.waits = new Float64Array(capacity);
     this.coveredUntil = performance.now();
   }
 
-  /** A tick that ran at `end`, `lateMs` after it was due. */
-  add(end: number, lateMs: number): void {
-    this.coveredUntil = end;
-    if (!(lateMs > 0.5)) return;
-    this.starts[this.next] = end - lateMs;
+  /** A tick that ran at `end`, `lateMs` after it was due; the thread waited `waitMs` for a core since the last. */
+  add(end: number, lateMs: number, waitMs = 0): void {
     this.ends[this.next] = end;
+    this.lates[this.next] = Math.max(0, lateMs);
+    this.waits[this.next] = Math.max(0, waitMs);
     this.next = (this.next + 1) % this.capacity;
     if (this.size < this.capacity) this.size++;
+    this.coveredUntil = end;
+  }
+
+  callbackDelay(start: number, end: number): number {
+    // The oldest tick at or after `end`: if `end` fell in its late window, the loop had been overdue since then.
+    let hit = -1;
+    for (let k = 1; k <= this.size; k++) {
+      const i = (this.next - k + this.capacity) % this.capacity;
+      if (this.ends[i]! < end) break;
+      hit = i;
+    }
+    if (hit < 0) return 0;
+    const due = this.ends[hit]! - this.lates[hit]!;
+    return end > due ? end - Math.max(start, due) : 0;
+  }
+
+  waitDuring(start: number, end: number): number {
+    if (!(end > start)) return 0;
+    let ms = 0;
+    for (let k = 1; k < this.size; k++) {
+      const i = (this.next - k + this.capacity) % this.capacity;
+      const t = this.ends[i]!;
+      const prev = this.ends[(i - 1 + this.capacity) % this.capacity]!;
+      if (t <= start) break;
+      const overlap = Math.max(0, Math.min(t, end) - Math.max(prev, start));
+      if (t > prev) ms += (Math.min(this.waits[i]!, t - prev) * overlap) / (t - prev);
+    }
+    return Math.min(ms, end - start);
   }
 
   delayDuring(start: number, end: number): number {
     if (!(end > start)) return 0;
     let ms = 0;
-    // Newest first; intervals end in increasing order, so stop once one ends before `start`.
-    for (let k = 1; k <= this.size; k++) {
+    for (let k = 1; k < this.size; k++) {
       const i = (this.next - k + this.capacity) % this.capacity;
-      const e = this.ends[i]!;
-      if (e <= start) break;
-      const s = this.starts[i]!;
-      const overlap = Math.min(e, end) - Math.max(s, start);
-      if (overlap > 0) ms += overlap;
+      const t = this.ends[i]!;
+      const prev = this.ends[(i - 1 + this.capacity) % this.capacity]!;
+      if (t <= start) break;
+      const due = t - this.lates[i]!;
+      // The late window counts whole; the wait outside it is spread evenly over the rest of the interval.
+      ms += Math.max(0, Math.min(t, end) - Math.max(due, start));
+      const onTime = due - prev;
+      const wait = Math.max(0, this.waits[i]! - this.lates[i]!);
+      if (onTime > 0 && wait > 0) {
+        const overlap = Math.max(0, Math.min(due, end) - Math.max(prev, start));
+        ms += (Math.min(wait, onTime) * overlap) / onTime;
+      }
     }
     return Math.min(ms, end - start);
   }

@@ -51,7 +51,7 @@ export class StallDetector {
       this.last = now;
       const delta = clock?.delta();
       delay?.(late);
-      timeline?.add(now, late);
+      timeline?.add(now, late, delta?.waitMs);
       if (late < this.thresholdMs) return;
       this.count++;
       this.totalMs += late;
