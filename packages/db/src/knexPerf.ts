@@ -21,11 +21,11 @@ import { affectedRowsOf, rowsOf } from './rows.js';
 import { Scope, type ScopeLimits } from './scope.js';
 import {
   failed,
-  notMysql,
-  readDigestsWith,
+  readServerStatementsWith,
   type StatementDigestOptions,
   type StatementDigestResult,
 } from './serverDigests.js';
+import { serverTimeByFingerprint } from './serverStatements.js';
 import { reportSlowQuery, reportUnbounded } from './slowQuery.js';
 import { SlowQueryJudge } from './slowQueryJudge.js';
 import { TransactionTracker } from './transactions.js';
@@ -40,8 +40,10 @@ export interface KnexPerf {
   /** Ends open request scopes and waits for queued EXPLAINs; call before reading a report in tests. */
   flush(): Promise<void>;
   /**
-   * Reads MySQL/MariaDB performance_schema statement digests into the audit (see `readStatementDigests`), on
-   * the plugin's own connection so the reads are not counted as the app's queries. Never throws.
+   * Reads the server's own statement times (MySQL/MariaDB performance_schema digests, PostgreSQL
+   * pg_stat_statements; see `readStatementDigests`) into the audit, on the plugin's own connection so the reads
+   * are not counted as the app's queries, and puts each slow query's server time beside its client time.
+   * Never throws.
    */
   statementDigests(
     options?: Omit<StatementDigestOptions, 'audit' | 'system'>,
@@ -350,8 +352,8 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
 
   // Each query's time less the loop's delay over it (blocking, CPU starvation) is the query's own: that part
   // goes to the duration histogram and decides whether it is slow.
-  const slowQueries = new SlowQueryJudge(opts.slowQueryMs, (slow) =>
-    reportSlowQuery(audit, opts, system, slow.shape, slow.time, slow.duration, slow.site),
+  const slowQueries = new SlowQueryJudge(opts.slowQueryMs, (slow, server, count) =>
+    reportSlowQuery(audit, opts, system, slow, server, count),
   );
   const judge = new LoopDelayJudge<JudgedPayload>(
     (q, loop) => {
@@ -623,12 +625,13 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
     },
 
     async statementDigests(digestOptions = {}) {
-      if (dialect !== 'mysql') return notMysql(audit, system);
       if (closed) return { enabled: false, reason: 'knexPerf is closed' };
       try {
-        return await withOwnConnection((db) =>
-          readDigestsWith(db.raw, system, { ...digestOptions, audit, system }),
+        const result = await withOwnConnection((db) =>
+          readServerStatementsWith(db.raw, dialect, system, { ...digestOptions, audit, system }),
         );
+        slowQueries.setServerTimes(serverTimeByFingerprint(result));
+        return result;
       } catch (err) {
         return failed(audit, err);
       }

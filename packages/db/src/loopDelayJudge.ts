@@ -80,13 +80,14 @@ export class LoopDelayJudge<T> {
   private judgeNext(source: LoopDelaySource | undefined): void {
     const q = this.waiting[this.head]!;
     this.waiting[this.head++] = undefined as unknown as TimedQuery<T>;
-    if (!source) return this.onJudged(q, NONE);
+    if (!source) {
+      this.onJudged(q, NONE);
+      return;
+    }
     const clamp = (ms: number) => Math.min(q.ms, Math.max(0, ms));
-    const delayedMs = clamp(source.delayDuring(q.start, q.end));
-    if (!this.offLoop) return this.onJudged(q, { callbackMs: 0, delayedMs });
     this.onJudged(q, {
-      callbackMs: clamp(source.callbackDelay(q.start, q.end)),
-      delayedMs,
+      callbackMs: this.offLoop ? clamp(source.callbackDelay(q.start, q.end)) : 0,
+      delayedMs: clamp(source.delayDuring(q.start, q.end)),
     });
   }
 }

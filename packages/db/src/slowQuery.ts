@@ -3,12 +3,21 @@ import { appFrames } from './callSite.js';
 import type { SqlShape } from './fingerprint.js';
 import { suppressed } from './nPlusOne.js';
 import type { ResolvedOptions } from './options.js';
+import type { ServerTime } from './serverStatements.js';
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 /** The fingerprint's p95 and count so far (none when the audit refused the series). */
 function statsOf(handle: HistogramHandle): { p95: number; count: number } | undefined {
   return handle.count > 0 ? { p95: handle.quantile(0.95), count: handle.count } : undefined;
+}
+
+/** One execution over the threshold, with what its finding needs. */
+export interface SlowExecution {
+  shape: SqlShape;
+  time: QueryTime;
+  duration: HistogramHandle;
+  site: Error | undefined;
 }
 
 /** One execution's time: as the client saw it, the part the event loop explains, and the query's own. */
@@ -31,10 +40,9 @@ export function reportSlowQuery(
   audit: Audit,
   options: ResolvedOptions,
   system: string,
-  shape: SqlShape,
-  time: QueryTime,
-  duration: HistogramHandle,
-  site: Error | undefined,
+  { shape, time, duration, site }: SlowExecution,
+  server: ServerTime | undefined,
+  count = 1,
 ): void {
   const frames = appFrames(site);
   if (suppressed(options, [shape.fingerprint], frames)) return;
@@ -44,15 +52,25 @@ export function reportSlowQuery(
     time.loopMs >= 1
       ? ` (client time ${round(time.clientMs)} ms, of which the event loop was late ${round(time.loopMs)} ms)`
       : '';
+  const clientTypical = duration.count > 0 ? duration.quantile(0.5) : ms;
+  const outside = server !== undefined && server.meanMs > 0 && clientTypical >= 50 * server.meanMs;
+  const serverText = server
+    ? ` The server's own time: mean ${round(server.meanMs)} ms, max ${round(server.maxMs)} ms over ${server.count} executions` +
+      (outside
+        ? `; the client's median is ${Math.round(clientTypical / server.meanMs)}x that, so the time is outside the database (network, pool, the app's event loop).`
+        : '.')
+    : '';
   audit.finding({
     rule: 'db.slow-query',
+    count,
     key: shape.fingerprint,
     area: 'database',
     severity: ms > 20 * options.slowQueryMs ? 'critical' : 'warning',
     title: `Slow query on ${shape.table ?? 'the database'}: ${Math.round(ms)} ms (threshold ${options.slowQueryMs} ms)`,
     message:
       `\`${shape.text.slice(0, 300)}\` took ${round(ms)} ms${loop}` +
-      (stats ? `; its p95 over ${stats.count} executions is ${round(stats.p95)} ms.` : '.'),
+      (stats ? `; its p95 over ${stats.count} executions is ${round(stats.p95)} ms.` : '.') +
+      serverText,
     evidence: {
       metrics: [
         {
@@ -79,11 +97,16 @@ export function reportSlowQuery(
         thresholdMs: options.slowQueryMs,
         p95Ms: stats ? round(stats.p95) : null,
         executions: stats?.count ?? null,
+        serverMeanMs: server ? round(server.meanMs) : null,
+        serverMaxMs: server ? round(server.maxMs) : null,
+        serverExecutions: server?.count ?? null,
       },
     },
-    recommendation:
-      'Read the plan (EXPLAIN): index the filtered and joined columns, select only the columns needed, paginate ' +
-      'large reads, and cache results that are read far more often than they change.',
+    recommendation: outside
+      ? 'The database answers fast; look outside it: connection pool waits, network latency, and the event loop ' +
+        '(node.event-loop-blocked, node.cpu-starved) delaying the response.'
+      : 'Read the plan (EXPLAIN): index the filtered and joined columns, select only the columns needed, paginate ' +
+        'large reads, and cache results that are read far more often than they change.',
     how: {
       method: 'exact',
       source:

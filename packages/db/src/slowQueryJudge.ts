@@ -1,6 +1,6 @@
-import type { HistogramHandle } from '@perf/core';
 import type { SqlShape } from './fingerprint.js';
-import type { QueryTime } from './slowQuery.js';
+import type { ServerTime } from './serverStatements.js';
+import type { SlowExecution } from './slowQuery.js';
 
 /** Executions needed at the least for a statement's floor to excuse anything. */
 const FLOOR_MIN_EXECUTIONS = 3;
@@ -10,14 +10,8 @@ const MAX_HELD = 64;
 const RECENT = 15;
 /** Statements whose floor is tracked (others are never excused). */
 const MAX_STATEMENTS = 1000;
-
-/** One execution over the threshold, with what its finding needs. */
-export interface SlowExecution {
-  shape: SqlShape;
-  time: QueryTime;
-  duration: HistogramHandle;
-  site: Error | undefined;
-}
+/** Reported statements whose last slow execution is kept, to add the server's time when it is read. */
+const MAX_REPORTED = 200;
 
 /** A statement's last RECENT client times, ms: their minimum is its floor, the time it takes when nothing delays it. */
 class Recent {
@@ -54,8 +48,23 @@ export class SlowQueryJudge {
 
   constructor(
     private readonly thresholdMs: number,
-    private readonly report: (slow: SlowExecution) => void,
+    private readonly report: (slow: SlowExecution, server: ServerTime | undefined, count: number) => void,
   ) {}
+
+  private readonly reported = new Map<string, SlowExecution>();
+  private server = new Map<string, ServerTime>();
+
+  /**
+   * The server's own time per fingerprint (from a statement-statistics read): later findings carry it, and the
+   * findings already made are updated with it (no new occurrence).
+   */
+  setServerTimes(times: Map<string, ServerTime>): void {
+    this.server = times;
+    for (const [fp, slow] of this.reported) {
+      const server = times.get(fp);
+      if (server) this.report(slow, server, 0);
+    }
+  }
 
   /** One execution of `shape`: its client time, and what a finding needs if it is slow. */
   judge(slow: SlowExecution | undefined, shape: SqlShape, clientMs: number): void {
@@ -94,7 +103,10 @@ export class SlowQueryJudge {
   }
 
   private decide(slow: SlowExecution): void {
-    if (!this.excused(slow)) this.report(slow);
+    if (this.excused(slow)) return;
+    const fp = slow.shape.fingerprint;
+    if (this.reported.has(fp) || this.reported.size < MAX_REPORTED) this.reported.set(fp, slow);
+    this.report(slow, this.server.get(fp), 1);
   }
 
   private excused({ shape, time }: SlowExecution): boolean {

@@ -272,12 +272,9 @@ describe.skipIf(!pgss)('pg_stat_statements on the shared PostgreSQL', () => {
 
     // The helper the slow-query finding uses.
     const time = serverTimeByFingerprint(result);
-    expect(time.get(sleepFp)).toEqual({
-      count: 2,
-      totalMs: sleep!.totalMs,
-      meanMs: sleep!.meanMs,
-      maxMs: sleep!.maxMs,
-    });
+    // meanMs is totalMs / count here, the server's own mean there: equal up to rounding.
+    expect(time.get(sleepFp)).toMatchObject({ count: 2, totalMs: sleep!.totalMs, maxMs: sleep!.maxMs });
+    expect(time.get(sleepFp)!.meanMs).toBeCloseTo(sleep!.meanMs, 2);
     expect(time.get(pointFp)!.meanMs).toBeLessThan(5);
 
     // Gauges with the client's fingerprint; the profiler's own reads are not listed.
@@ -297,6 +294,37 @@ describe.skipIf(!pgss)('pg_stat_statements on the shared PostgreSQL', () => {
     const json = JSON.stringify(report);
     expect(json).not.toContain(SECRET);
     expect(json).not.toContain('@example.com');
+  });
+
+  it('knexPerf.statementDigests puts the server time beside the slow query finding', async () => {
+    // knexPerf reads on its own connection, so it runs on database test, where the extension exists.
+    const app = pg.make({ pool: { min: 0, max: 2 } });
+    const audit = createAudit({ subject: 'pgss-slow' });
+    const perf = knexPerf(app, { audit, explain: false });
+    try {
+      // A shape no other test sends (pg_stat_statements ignores aliases, so those would not tell it apart).
+      await app.raw('select pg_sleep(0.12) where 1 = 1');
+      const before = findings(audit.report(), 'db.slow-query');
+      expect(before).toHaveLength(1);
+      expect(before[0]!.evidence.details?.serverMeanMs).toBeNull();
+      const result = await perf.statementDigests({ limit: 500 });
+      expect(result.enabled, JSON.stringify(result)).toBe(true);
+      const sleeps = result.enabled ? result.digests.filter((d) => /sleep/.test(d.text)) : [];
+      expect(
+        sleeps.map((d) => d.fingerprint),
+        JSON.stringify(sleeps.map((d) => [d.fingerprint, d.text, d.count])),
+      ).toContain(before[0]!.key);
+      const after = findings(audit.report(), 'db.slow-query');
+      expect(after).toHaveLength(1);
+      // The same finding, updated (not a second occurrence), with the server's own time beside the client's.
+      expect(after[0]!.occurrences).toBe(1);
+      expect(after[0]!.evidence.details?.serverMeanMs as number).toBeGreaterThanOrEqual(119);
+      expect(after[0]!.message).toMatch(/server's own time: mean 1\d\d(\.\d+)? ms/);
+      expect(after[0]!.message).not.toMatch(/outside the database/);
+    } finally {
+      await perf.close();
+      await app.destroy();
+    }
   });
 
   it('honours limit and minCount', async () => {
