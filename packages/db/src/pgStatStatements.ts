@@ -6,6 +6,7 @@ import {
   col,
   errorText,
   num,
+  readFailed,
   recordServerTime,
   round,
   rowsOf,
@@ -104,20 +105,17 @@ export async function readPgStatStatementsWith(
   const { audit } = options;
   const limit = Math.max(1, Math.floor(options.limit ?? 50));
   const minCount = Math.max(1, Math.floor(options.minCount ?? 1));
-  const fail = (step: string, err: unknown): StatementDigestResult<PgStatementDigest> => {
-    const reason = `could not ${step} (${errorText(err)})`;
-    audit.safely(SOURCE, () => {
-      throw new Error(`server statement digests: ${reason}`);
-    });
-    return unavailable(
+  const fail = (step: string, err: unknown): StatementDigestResult<PgStatementDigest> =>
+    readFailed(
       audit,
       system,
-      'query failed',
-      `Reading pg_stat_statements failed: ${reason}.`,
+      'pg_stat_statements',
+      step,
+      err,
       'Grant the app user pg_read_all_stats (GRANT pg_read_all_stats TO ...), or read the view with a ' +
         'monitoring user.',
+      'pg_extension; pg_settings; pg_stat_statements',
     );
-  };
 
   // What is installed, created and loaded. pg_settings hides shared_preload_libraries from users without
   // pg_read_all_settings (null then); pg_stat_statements.track exists as a setting only once the library loaded.

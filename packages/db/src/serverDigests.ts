@@ -8,6 +8,7 @@ import {
   col,
   errorText,
   num,
+  readFailed,
   recordServerTime,
   round,
   rowsOf,
@@ -115,20 +116,17 @@ export async function readDigestsWith(
   const limit = Math.max(1, Math.floor(options.limit ?? 50));
   const minCount = Math.max(1, Math.floor(options.minCount ?? 1));
   const minRatio = options.noIndexMinExaminedPerSent ?? 100;
-  const fail = (step: string, err: unknown): StatementDigestResult<StatementDigest> => {
-    const reason = `could not ${step} (${errorText(err)})`;
-    audit.safely(SOURCE, () => {
-      throw new Error(`server statement digests: ${reason}`);
-    });
-    return unavailable(
+  const fail = (step: string, err: unknown): StatementDigestResult<StatementDigest> =>
+    readFailed(
       audit,
       system,
-      'query failed',
-      `Reading performance_schema failed: ${reason}.`,
+      'performance_schema',
+      step,
+      err,
       'Grant the app user SELECT on performance_schema.* (GRANT SELECT ON performance_schema.* TO ...), or read ' +
         'the digests with a monitoring user.',
+      'SELECT @@performance_schema; performance_schema.setup_consumers',
     );
-  };
 
   let schema: string | null;
   try {

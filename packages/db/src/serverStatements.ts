@@ -127,6 +127,26 @@ export function viewUnavailable(
   return { enabled: false, reason };
 }
 
+/**
+ * The answer when a read of a server view fails: counted as the collector's own fault (it never throws), and
+ * the reason with the grant that fixes it as the `db.server-view-unavailable` finding.
+ */
+export function readFailed(
+  audit: Audit,
+  system: string,
+  view: string,
+  step: string,
+  err: unknown,
+  grant: string,
+  source: string,
+): { enabled: false; reason: string } {
+  const reason = `could not ${step} (${errorText(err)})`;
+  audit.safely('@perf/db', () => {
+    throw new Error(`server statement digests: ${reason}`);
+  });
+  return viewUnavailable(audit, system, 'query failed', `Reading ${view} failed: ${reason}.`, grant, source);
+}
+
 /** The gauges every server view has; server totals are cumulative snapshots (the latest read wins). */
 export function recordServerTime(audit: Audit, system: string, d: ServerStatement): Record<string, string> {
   const attrs: Record<string, string> = {

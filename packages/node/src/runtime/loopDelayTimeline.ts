@@ -47,36 +47,40 @@ export class LoopDelayTimeline implements LoopDelaySource {
   }
 
   waitDuring(start: number, end: number): number {
-    if (!(end > start)) return 0;
-    let ms = 0;
-    for (let k = 1; k < this.size; k++) {
-      const i = (this.next - k + this.capacity) % this.capacity;
-      const t = this.ends[i]!;
-      const prev = this.ends[(i - 1 + this.capacity) % this.capacity]!;
-      if (t <= start) break;
+    return this.sum(start, end, (prev, t, _late, wait) => {
       const overlap = Math.max(0, Math.min(t, end) - Math.max(prev, start));
-      if (t > prev) ms += (Math.min(this.waits[i]!, t - prev) * overlap) / (t - prev);
-    }
-    return Math.min(ms, end - start);
+      return t > prev ? (Math.min(wait, t - prev) * overlap) / (t - prev) : 0;
+    });
   }
 
   delayDuring(start: number, end: number): number {
+    return this.sum(start, end, (prev, t, late, wait) => {
+      const due = t - late;
+      // The late window counts whole; the wait outside it is spread evenly over the rest of the interval.
+      let ms = Math.max(0, Math.min(t, end) - Math.max(due, start));
+      const onTime = due - prev;
+      const waitOnTime = Math.max(0, wait - late);
+      if (onTime > 0 && waitOnTime > 0) {
+        const overlap = Math.max(0, Math.min(due, end) - Math.max(prev, start));
+        ms += (Math.min(waitOnTime, onTime) * overlap) / onTime;
+      }
+      return ms;
+    });
+  }
+
+  /** Sums `part` over the tick intervals (prev, t] that end after `start`, newest first, capped at the span. */
+  private sum(
+    start: number,
+    end: number,
+    part: (prev: number, t: number, lateMs: number, waitMs: number) => number,
+  ): number {
     if (!(end > start)) return 0;
     let ms = 0;
     for (let k = 1; k < this.size; k++) {
       const i = (this.next - k + this.capacity) % this.capacity;
       const t = this.ends[i]!;
-      const prev = this.ends[(i - 1 + this.capacity) % this.capacity]!;
       if (t <= start) break;
-      const due = t - this.lates[i]!;
-      // The late window counts whole; the wait outside it is spread evenly over the rest of the interval.
-      ms += Math.max(0, Math.min(t, end) - Math.max(due, start));
-      const onTime = due - prev;
-      const wait = Math.max(0, this.waits[i]! - this.lates[i]!);
-      if (onTime > 0 && wait > 0) {
-        const overlap = Math.max(0, Math.min(due, end) - Math.max(prev, start));
-        ms += (Math.min(wait, onTime) * overlap) / onTime;
-      }
+      ms += part(this.ends[(i - 1 + this.capacity) % this.capacity]!, t, this.lates[i]!, this.waits[i]!);
     }
     return Math.min(ms, end - start);
   }
