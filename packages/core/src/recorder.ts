@@ -34,6 +34,7 @@ export type {
   Evidence,
   Finding,
   How,
+  Impact,
   Metric,
   Severity,
   Subject,

@@ -1,4 +1,4 @@
-import type { Area, Evidence, Finding, How, Severity } from '../schema/index.js';
+import type { Area, Evidence, Finding, How, Impact, Severity } from '../schema/index.js';
 
 /** What a collector reports; the store fills in key, counts and timestamps. */
 export interface FindingInput {
@@ -11,6 +11,8 @@ export interface FindingInput {
   message?: string;
   evidence?: Evidence;
   recommendation: string;
+  /** What fixing it gains (the share of request, query or wall time its cause explains). */
+  impact?: Impact;
   how: How;
   /** Occurrences this call stands for (default 1). */
   count?: number;
@@ -36,6 +38,7 @@ export class FindingStore {
       if (RANK[input.severity] > RANK[existing.severity]) existing.severity = input.severity;
       // The latest evidence is the most informative (a leak's current rate, an N+1's latest count).
       existing.evidence = input.evidence ?? existing.evidence;
+      if (input.impact) existing.impact = input.impact;
       existing.title = input.title;
       if (input.message) existing.message = input.message;
       return;
@@ -53,6 +56,7 @@ export class FindingStore {
       ...(input.message ? { message: input.message } : {}),
       evidence: input.evidence ?? {},
       recommendation: input.recommendation,
+      ...(input.impact ? { impact: input.impact } : {}),
       occurrences: count,
       how: input.how,
       firstSeen: 'firstSeen' in input ? input.firstSeen : at,

@@ -30,6 +30,24 @@ export const EvidenceSchema = z.object({
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
 
+/**
+ * What fixing a finding gains: the share of some total its cause explains, where, and the saving expected. The
+ * "Fix first" ranking orders findings by it; a finding without one ranks by severity and occurrences.
+ */
+export const ImpactSchema = z.object({
+  /** Share (0..1) of `of` that this finding's cause explains. */
+  share: z.number().min(0).max(1),
+  /** What the share is of. */
+  of: z.enum(['request time', 'query time', 'wall time', 'render time', 'job time']),
+  /** Where that total was measured: a route ('GET /api/x'), a fingerprint, a component, a job. */
+  scope: z.string().max(512).optional(),
+  /** Estimated time saved by the fix, ms, summed over the occurrences seen. */
+  savingMs: z.number().nonnegative().optional(),
+  /** One line: how the share and the saving were estimated. */
+  basis: z.string().min(1).max(512),
+});
+export type Impact = z.infer<typeof ImpactSchema>;
+
 export const FindingSchema = z.object({
   rule: z.string().regex(/^[a-z0-9]+(\.[a-z0-9-]+)+$/, 'rule ids look like "area.kebab-name"'),
   /** Findings with the same rule and key merge into one with an occurrence count. */
@@ -40,6 +58,8 @@ export const FindingSchema = z.object({
   message: z.string().max(4096).optional(),
   evidence: EvidenceSchema,
   recommendation: z.string().max(2048),
+  /** What fixing it gains, where the collector can tell (see ImpactSchema). */
+  impact: ImpactSchema.optional(),
   occurrences: z.number().int().positive(),
   how: HowSchema,
   firstSeen: z.iso.datetime(),
