@@ -25,10 +25,18 @@ import { startApp } from './appProcess.js';
 import { CHROMIUM, hasChromium, visitDashboard } from './browser.js';
 import { runLoad, scenarios } from './load.js';
 import { runModelJobs } from './modelJobs.js';
-import { parseDemoArgs } from './options.js';
+import { DemoUsageError, parseDemoArgs } from './options.js';
 import { progress } from './progress.js';
 
-const opts = parseDemoArgs(process.argv.slice(2));
+const opts = (() => {
+  try {
+    return parseDemoArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof DemoUsageError)) throw err;
+    console.error(`perf-audit demo: ${err.message}`);
+    process.exit(2);
+  }
+})();
 // Relative to where `pnpm demo` was typed (pnpm runs the script in this package but sets INIT_CWD).
 const out = resolve(process.env.INIT_CWD ?? process.cwd(), opts.outDir);
 mkdirSync(out, { recursive: true });
