@@ -28,6 +28,15 @@ export { mergeReports } from './mergeReports.js';
 export type { KnownMetricName, MetricInfo } from './metricCatalog.js';
 export * from './recorder.js';
 export { type ChecklistItem, reviewChecklist } from './report/checklist.js';
+/** The top 3-5 findings to fix, ranked by the time their cause explains and the saving expected; pure, tested. */
+export {
+  compareByImpact,
+  type FixFirstItem,
+  type FixFirstOptions,
+  fixFirst,
+  gainInWords,
+  whereOf,
+} from './report/fixFirst.js';
 export { formatAttributes, formatValue } from './report/format.js';
 export {
   consoleReporter,

@@ -1,0 +1,113 @@
+import type { AuditReport, Finding, Impact, Severity } from '../schema/index.js';
+import { formatValue } from './format.js';
+
+/** One entry of the "Fix first" list: a finding, where it is, and what fixing it gains, in words. */
+export interface FixFirstItem {
+  /** 1 for the first thing to fix. */
+  rank: number;
+  finding: Finding;
+  /** Where the cause is: the impact's scope, else the route, component, job or fingerprint in the evidence. */
+  where?: string;
+  /** e.g. "explains ~38% of GET /contributions request time; fixing it saves ~1.2 s over 142 requests". */
+  gain: string;
+}
+
+export interface FixFirstOptions {
+  /** At most this many entries (default 5). */
+  max?: number;
+  /** Info findings only fill the list up to this many entries (default 3). */
+  min?: number;
+}
+
+const SEVERITY: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+/** What the occurrences of a finding count, by what its share is of. */
+const NOUN: Record<Impact['of'], [string, string]> = {
+  'request time': ['request', 'requests'],
+  'query time': ['query', 'queries'],
+  'wall time': ['occurrence', 'occurrences'],
+  'render time': ['render', 'renders'],
+  'job time': ['run', 'runs'],
+};
+
+/** 0 when the finding carries an estimated saving, 1 a share only, 2 no impact at all. */
+const impactGroup = (f: Finding) => (f.impact?.savingMs !== undefined ? 0 : f.impact ? 1 : 2);
+
+/**
+ * The "Fix first" order: non-info findings before info ones; among them findings with an estimated saving
+ * (largest first), then findings with only a share (largest first), then findings without impact; ties and
+ * the findings without impact go by severity, then occurrences.
+ */
+export function compareByImpact(a: Finding, b: Finding): number {
+  const info = Number(a.severity === 'info') - Number(b.severity === 'info');
+  if (info) return info;
+  const ga = impactGroup(a);
+  const gb = impactGroup(b);
+  if (ga !== gb) return ga - gb;
+  if (ga === 0) {
+    const d = b.impact!.savingMs! - a.impact!.savingMs!;
+    if (d) return d;
+  }
+  if (ga === 1) {
+    const d = b.impact!.share - a.impact!.share;
+    if (d) return d;
+  }
+  return (
+    SEVERITY[b.severity] - SEVERITY[a.severity] ||
+    b.occurrences - a.occurrences ||
+    (b.impact?.share ?? 0) - (a.impact?.share ?? 0) ||
+    (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||
+    (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+  );
+}
+
+/** Where a finding's cause is, from its impact or its evidence; undefined when neither says. */
+export function whereOf(f: Finding): string | undefined {
+  if (f.impact?.scope) return f.impact.scope;
+  const a = f.evidence.attributes ?? {};
+  const s = (k: string) => (a[k] === undefined ? '' : String(a[k]));
+  const route = s('http.route');
+  if (route) return s('http.request.method') ? `${s('http.request.method')} ${route}` : route;
+  for (const k of ['react.component', 'ml.job.name', 'page.route', 'db.query.fingerprint', 'cache.name'])
+    if (s(k)) return s(k);
+  return undefined;
+}
+
+const percent = (share: number) => (share > 0 && share < 0.01 ? '<1%' : `~${Math.round(share * 100)}%`);
+
+/** What fixing a finding gains, in words: its share of which time, and the saving over its occurrences. */
+export function gainInWords(f: Finding): string {
+  const n = f.occurrences;
+  const impact = f.impact;
+  if (!impact) return `seen ${n} time${n === 1 ? '' : 's'}; no estimate of its share`;
+  const scope = impact.scope ? `${impact.scope} ` : '';
+  const [one, many] = NOUN[impact.of];
+  let words = `explains ${percent(impact.share)} of ${scope}${impact.of}`;
+  if (impact.savingMs !== undefined)
+    words += `; fixing it saves ~${formatValue(impact.savingMs, 'ms')} over ${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return words;
+}
+
+/**
+ * The few findings to fix first, ranked by impact (see compareByImpact): at most `max` (5), one per rule and
+ * key, info findings only while fewer than `min` (3) entries are listed. A pure function of the report.
+ */
+export function fixFirst(
+  report: Pick<AuditReport, 'findings'>,
+  options: FixFirstOptions = {},
+): FixFirstItem[] {
+  const max = Math.max(0, options.max ?? 5);
+  const min = Math.min(max, Math.max(0, options.min ?? 3));
+  const seen = new Set<string>();
+  const items: FixFirstItem[] = [];
+  for (const f of [...report.findings].sort(compareByImpact)) {
+    if (items.length >= max) break;
+    if (f.severity === 'info' && items.length >= min) break;
+    const id = `${f.rule}\u0000${f.key}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const where = whereOf(f);
+    items.push({ rank: items.length + 1, finding: f, ...(where ? { where } : {}), gain: gainInWords(f) });
+  }
+  return items;
+}
