@@ -13,8 +13,9 @@ export interface LoopDelaySource {
    */
   callbackDelay(start: number, end: number): number;
   /**
-   * Milliseconds of [start, end] (performance.now()) the loop was late to run what was due, or its thread
-   * waited for a core (spread evenly between two ticks, where it is known only per tick).
+   * Milliseconds of [start, end] (performance.now()) the loop could not run a callback: late to run what was
+   * due, or busy on a CPU with other work, or its thread waiting for a core (spread evenly between two ticks,
+   * where it is known only per tick).
    */
   delayDuring(start: number, end: number): number;
   /** Milliseconds of [start, end] the loop's thread waited for a core (spread evenly between two ticks). */

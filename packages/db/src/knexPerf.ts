@@ -592,7 +592,7 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
     () => {
       try {
         const t = now();
-        judge.flush(t);
+        judge.flush();
         evictOldest(t, false);
         requests.sweep(t, opts.requestIdleMs);
       } catch (err) {
@@ -638,7 +638,7 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
     },
 
     async flush() {
-      judge.flush(now(), true);
+      judge.flush(true);
       slowQueries.flush();
       requests.endAll();
       await explainQueue?.idle();
@@ -646,7 +646,7 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
 
     async close() {
       if (closed) return;
-      judge.flush(now(), true);
+      judge.flush(true);
       slowQueries.flush();
       closed = true;
       clearInterval(timer);
@@ -674,7 +674,7 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
     name: SOURCE,
     collect() {
       if (closed) return;
-      judge.flush(now(), true);
+      judge.flush(true);
       slowQueries.flush();
       pool.attach(client.pool);
       pool.sample();

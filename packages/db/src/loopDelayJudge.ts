@@ -10,9 +10,6 @@ export interface TimedQuery<T> {
   payload: T;
 }
 
-/** How long after a query ends its delay is taken as known even if the timeline has not caught up, ms. */
-const MAX_WAIT_MS = 2000;
-
 /** What the loop's delay explains of one query, ms. */
 export interface LoopShare {
   /** How late the loop ran the query's callback: the part of its client time that is not the query's. */
@@ -28,8 +25,9 @@ const NONE: LoopShare = { callbackMs: 0, delayedMs: 0 };
  * arrived while the loop was blocked or starved of CPU ran its callback late, and that lateness is not the
  * database's (the loop's delay while the database works does not lengthen the query). The loop's delay comes
  * from @perf/node's runtime collector (a timeline of monitor ticks with the thread's run-queue wait); a query
- * is judged once that timeline covers its end (the next tick), or at once when no collector measures it.
- * Bounded: past `maxWaiting` the oldest query is judged with what is known.
+ * is judged once that timeline covers its end (the next tick, however long a stall delays it), at a report
+ * (`flush`), or at once when no collector measures it. Bounded: past `maxWaiting` the oldest query is judged with
+ * what is known.
  */
 export class LoopDelayJudge<T> {
   private waiting: TimedQuery<T>[] = [];
@@ -53,22 +51,23 @@ export class LoopDelayJudge<T> {
     }
     this.waiting.push(query);
     if (this.waiting.length - this.head > this.maxWaiting) this.judgeNext(source);
-    this.drain(source, query.end, false);
+    this.drain(source, false);
   }
 
   /** Judges every query whose delay is known by now (all of them when `force`). */
-  flush(now: number, force = false): void {
-    this.drain(loopDelaySource(), now, force);
+  flush(force = false): void {
+    this.drain(loopDelaySource(), force);
   }
 
   get size(): number {
     return this.waiting.length - this.head;
   }
 
-  private drain(source: LoopDelaySource | undefined, now: number, force: boolean): void {
+  private drain(source: LoopDelaySource | undefined, force: boolean): void {
     while (this.head < this.waiting.length) {
       const q = this.waiting[this.head]!;
-      if (!force && source && q.end > source.coveredUntil && now - q.end < MAX_WAIT_MS) break;
+      // A registered timeline always catches up (its next tick); one that stops is unregistered with it.
+      if (!force && source && q.end > source.coveredUntil) break;
       this.judgeNext(source);
     }
     if (this.head > 1024 && this.head * 2 > this.waiting.length) {

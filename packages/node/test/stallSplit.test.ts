@@ -69,6 +69,13 @@ describe('LoopDelayTimeline', () => {
     expect(t.delayDuring(260, 290)).toBe(0);
   });
 
+  it("delayDuring counts an on-time interval's CPU too: a 45 ms block that ended before the tick was due", () => {
+    const t = timeline();
+    t.add(350, 0, 0, 45);
+    expect(t.delayDuring(300, 350)).toBeCloseTo(45, 5);
+    expect(t.waitDuring(300, 350)).toBe(0);
+  });
+
   it("waitDuring spreads each tick interval's wait over it, late window included", () => {
     const t = timeline();
     expect(t.waitDuring(100, 250)).toBeCloseTo(100, 5);

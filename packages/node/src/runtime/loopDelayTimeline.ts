@@ -1,14 +1,15 @@
 import type { LoopDelaySource } from '@perf/core';
 
 /**
- * The monitor's last `capacity` ticks in a ring buffer: when each ran, how late, and how long the JS thread
- * waited for a core since the tick before. Another collector asks it what part of a time span the loop's
+ * The monitor's last `capacity` ticks in a ring buffer: when each ran, how late, and how long the JS thread was
+ * on a CPU and waited for a core since the tick before. Another collector asks it what part of a time span the loop's
  * delay explains.
  */
 export class LoopDelayTimeline implements LoopDelaySource {
   private readonly ends: Float64Array;
   private readonly lates: Float64Array;
   private readonly waits: Float64Array;
+  private readonly busy: Float64Array;
   private next = 0;
   private size = 0;
   coveredUntil: number;
@@ -20,14 +21,19 @@ export class LoopDelayTimeline implements LoopDelaySource {
     this.ends = new Float64Array(capacity);
     this.lates = new Float64Array(capacity);
     this.waits = new Float64Array(capacity);
+    this.busy = new Float64Array(capacity);
     this.coveredUntil = performance.now();
   }
 
-  /** A tick that ran at `end`, `lateMs` after it was due; the thread waited `waitMs` for a core since the last. */
-  add(end: number, lateMs: number, waitMs = 0): void {
+  /**
+   * A tick that ran at `end`, `lateMs` after it was due; since the last one the thread waited `waitMs` for a
+   * core and ran `cpuMs` on one (unknown: 0).
+   */
+  add(end: number, lateMs: number, waitMs = 0, cpuMs = 0): void {
     this.ends[this.next] = end;
     this.lates[this.next] = Math.max(0, lateMs);
     this.waits[this.next] = Math.max(0, waitMs);
+    this.busy[this.next] = Math.max(0, waitMs) + Math.max(0, cpuMs);
     this.next = (this.next + 1) % this.capacity;
     if (this.size < this.capacity) this.size++;
     this.coveredUntil = end;
@@ -47,24 +53,15 @@ export class LoopDelayTimeline implements LoopDelaySource {
   }
 
   waitDuring(start: number, end: number): number {
-    return this.sum(start, end, (prev, t, _late, wait) => {
-      const overlap = Math.max(0, Math.min(t, end) - Math.max(prev, start));
-      return t > prev ? (Math.min(wait, t - prev) * overlap) / (t - prev) : 0;
-    });
+    return this.sum(start, end, (prev, t, _late, wait) => spread(wait, prev, t, start, end));
   }
 
   delayDuring(start: number, end: number): number {
-    return this.sum(start, end, (prev, t, late, wait) => {
-      const due = t - late;
-      // The late window counts whole; the wait outside it is spread evenly over the rest of the interval.
-      let ms = Math.max(0, Math.min(t, end) - Math.max(due, start));
-      const onTime = due - prev;
-      const waitOnTime = Math.max(0, wait - late);
-      if (onTime > 0 && waitOnTime > 0) {
-        const overlap = Math.max(0, Math.min(due, end) - Math.max(prev, start));
-        ms += (Math.min(waitOnTime, onTime) * overlap) / onTime;
-      }
-      return ms;
+    return this.sum(start, end, (prev, t, late, _wait, busy) => {
+      // The late window is the loop's for certain; otherwise its busy time (other callbacks on a CPU, or
+      // waiting for one), spread evenly over the interval, is time a callback due then could not run.
+      const lateOverlap = Math.max(0, Math.min(t, end) - Math.max(t - late, start));
+      return Math.max(lateOverlap, spread(busy, prev, t, start, end));
     });
   }
 
@@ -72,7 +69,7 @@ export class LoopDelayTimeline implements LoopDelaySource {
   private sum(
     start: number,
     end: number,
-    part: (prev: number, t: number, lateMs: number, waitMs: number) => number,
+    part: (prev: number, t: number, lateMs: number, waitMs: number, busyMs: number) => number,
   ): number {
     if (!(end > start)) return 0;
     let ms = 0;
@@ -80,8 +77,16 @@ export class LoopDelayTimeline implements LoopDelaySource {
       const i = (this.next - k + this.capacity) % this.capacity;
       const t = this.ends[i]!;
       if (t <= start) break;
-      ms += part(this.ends[(i - 1 + this.capacity) % this.capacity]!, t, this.lates[i]!, this.waits[i]!);
+      const prev = this.ends[(i - 1 + this.capacity) % this.capacity]!;
+      ms += part(prev, t, this.lates[i]!, this.waits[i]!, this.busy[i]!);
     }
     return Math.min(ms, end - start);
   }
+}
+
+/** `ms` spread evenly over the interval (prev, t], the part of it inside [start, end]. */
+function spread(ms: number, prev: number, t: number, start: number, end: number): number {
+  if (!(t > prev)) return 0;
+  const overlap = Math.max(0, Math.min(t, end) - Math.max(prev, start));
+  return (Math.min(ms, t - prev) * overlap) / (t - prev);
 }

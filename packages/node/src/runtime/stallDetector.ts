@@ -51,7 +51,7 @@ export class StallDetector {
       this.last = now;
       const delta = clock?.delta();
       delay?.(late);
-      timeline?.add(now, late, delta?.waitMs);
+      timeline?.add(now, late, delta?.waitMs, delta?.cpuMs);
       if (late < this.thresholdMs) return;
       this.count++;
       this.totalMs += late;
