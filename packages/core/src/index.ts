@@ -16,11 +16,13 @@ export { type DiffOptions, diffReports, type MetricChange, type ReportDiff } fro
 export { DEFAULT_MAX_BUCKETS, DEFAULT_MAX_SCALE, type HistogramSummary } from './histogram/histogram.js';
 export { bucketEstimate, lowerBoundary, mapToIndex, relativeErrorAt } from './histogram/mapping.js';
 export {
+  type PassOptions,
   perfMatchers,
   type ReportLike,
   toHaveNoFindings,
   toHavePercentile,
   toMeetBudgets,
+  toPass,
 } from './matchers/matchers.js';
 export type { PerfMatchers } from './matchers/types.js';
 export { mergeMetrics } from './mergeMetrics.js';

@@ -32,6 +32,7 @@ export type {
   AuditReport,
   BudgetResult,
   Evidence,
+  FailOn,
   Finding,
   How,
   Impact,
@@ -39,4 +40,14 @@ export type {
   Severity,
   Subject,
 } from './schema/index.js';
-export { statusOf, summarize } from './summary.js';
+export {
+  budgetReason,
+  DEFAULT_FAIL_ON,
+  failsOn,
+  judgeReport,
+  reasonsFor,
+  type StatusOptions,
+  statusOf,
+  statusWith,
+  summarize,
+} from './summary.js';

@@ -36,6 +36,7 @@ describe('@perf/core/jest with the real expect package', () => {
         'toHaveNoFindings',
         'toHavePercentile',
         'toMeetBudgets',
+        'toPass',
       ]);
     } finally {
       g.expect = previous;
@@ -54,6 +55,28 @@ describe('@perf/core/jest with the real expect package', () => {
     expect(message).toContain('expected all 4 budgets to be met; 2 did not:');
     expect(message).toContain('p95 < 200ms: observed 482.4 ms vs 200 ms');
     expect(message).toContain('critical node.event-loop-blocked: Event loop blocked for 480 ms ×1');
+  });
+
+  it('toPass fails on the critical finding toMeetBudgets ignores, and takes failOn', () => {
+    const ok = createAudit({
+      subject: 'ok',
+      budgets: defineBudgets({ 'db.client.operation.duration': 'p95 < 50ms' }),
+    });
+    ok.histogram('db.client.operation.duration').record(3);
+    ok.finding({
+      rule: 'db.n-plus-one',
+      area: 'database',
+      severity: 'critical',
+      title: 'N+1 on GET /a',
+      recommendation: 'Load in one query.',
+      how: { method: 'exact', source: 'test' },
+    });
+    perf(ok).toMeetBudgets();
+    perf(ok).not.toPass();
+    perf(ok).toPass({ failOn: 'budgets' });
+    expect(failureOf(() => perf(ok).toPass())).toContain(
+      '  critical finding db.n-plus-one: N+1 on GET /a (×1)',
+    );
   });
 
   it('toHaveNoFindings passes and fails', () => {

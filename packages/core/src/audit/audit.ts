@@ -8,11 +8,12 @@ import type {
   Attributes,
   AuditReport,
   Diagnostics,
+  FailOn,
   Metric,
   MetricKind,
   Subject,
 } from '../schema/index.js';
-import { summarize } from '../summary.js';
+import { DEFAULT_FAIL_ON, summarize } from '../summary.js';
 import type { Collector } from './collector.js';
 import { type FindingInput, FindingStore } from './findings.js';
 import { detectRuntime, newRunId } from './runtime.js';
@@ -42,6 +43,11 @@ export interface AuditOptions {
   budgets?: Budget[];
   runtime?: AuditReport['runtime'];
   limits?: AuditLimits;
+  /**
+   * What fails the report's status besides its budgets: 'critical' (default) any critical finding, 'warning'
+   * any warning or critical finding, 'budgets' nothing but budgets.
+   */
+  failOn?: FailOn;
 }
 
 export interface HistogramHandle {
@@ -86,6 +92,8 @@ function hash32(s: string): number {
 export interface Audit {
   readonly subject: Subject;
   budgets: Budget[];
+  /** What fails the report's status besides its budgets (see AuditOptions.failOn). */
+  failOn: FailOn;
   use(collector: Collector): Audit;
   histogram(name: string, attributes?: Attributes, options?: MetricOptions): HistogramHandle;
   gauge(name: string, attributes?: Attributes, options?: MetricOptions): GaugeHandle;
@@ -213,6 +221,7 @@ export function createAudit(options: AuditOptions): Audit {
   const audit: Audit = {
     subject,
     budgets: options.budgets ?? [],
+    failOn: options.failOn ?? DEFAULT_FAIL_ON,
 
     use(collector) {
       if (closed) return audit;
@@ -305,7 +314,7 @@ export function createAudit(options: AuditOptions): Audit {
         metrics,
         findings: findingList,
         budgets,
-        summary: summarize(metrics, findingList, budgets),
+        summary: summarize(metrics, findingList, budgets, { failOn: audit.failOn }),
         diagnostics,
       };
     },

@@ -3,8 +3,8 @@ import { evaluate, matchesWhere, statisticOf } from '../budgets/evaluate.js';
 import { parseBudgetExpression } from '../budgets/parse.js';
 import { convert } from '../budgets/units.js';
 import { formatAttributes, formatValue } from '../report/format.js';
-import type { Attributes, AuditReport, BudgetResult, Finding, Operator } from '../schema/index.js';
-import { statusOf } from '../summary.js';
+import type { Attributes, AuditReport, BudgetResult, FailOn, Finding, Operator } from '../schema/index.js';
+import { reasonsFor, statusOf, statusWith } from '../summary.js';
 
 /** What a matcher accepts: a report, or anything with `report()` (an Audit). */
 export type ReportLike = AuditReport | { report(): AuditReport };
@@ -38,7 +38,7 @@ const describeFindings = (fs: Finding[], n = 5) =>
         .map((f) => `  ${f.severity} ${f.rule}: ${f.title} ×${f.occurrences}`)
         .join('\n') + (fs.length > n ? `\n  … ${fs.length - n} more` : '');
 
-/** Passes when every budget passes; a budget without data fails the check. */
+/** Passes when every budget passes; a budget without data fails the check. Findings do not count (see toPass). */
 export function toMeetBudgets(received: ReportLike, budgets?: Budget[]): MatcherResult {
   const report = toReport(received);
   const results = budgets ? evaluate(report, budgets) : report.budgets;
@@ -52,6 +52,39 @@ export function toMeetBudgets(received: ReportLike, budgets?: Budget[]): Matcher
         ? `expected some budget to fail, but all ${results.length} passed`
         : `expected all ${results.length} budgets to be met; ${bad.length} did not:\n${bad.map((b) => `  ${describeBudget(b)}`).join('\n')}\ntop findings:\n${describeFindings(report.findings)}`;
     },
+  };
+}
+
+/** Options of `toPass`. */
+export interface PassOptions {
+  /** What fails besides budgets: 'critical' (default), 'warning', or 'budgets' (then it is toMeetBudgets). */
+  failOn?: FailOn;
+  /** Budgets to check instead of the report's own. */
+  budgets?: Budget[];
+}
+
+/**
+ * Passes when the report's overall status is a pass under `failOn`: every budget passes (no-data fails) and no
+ * finding at or above `failOn` (default: no critical finding). The message says which budget or finding failed.
+ */
+export function toPass(received: ReportLike, options: PassOptions = {}): MatcherResult {
+  const report = toReport(received);
+  const failOn = options.failOn ?? 'critical';
+  const results = options.budgets ? evaluate(report, options.budgets) : report.budgets;
+  const status = statusWith(results, report.findings, failOn);
+  const pass = status === 'pass';
+  return {
+    pass,
+    message: () =>
+      pass
+        ? `expected the report to fail (failOn '${failOn}'), but every one of ${results.length} budgets passed and no finding fails it`
+        : `expected the report to pass (failOn '${failOn}'), but its status is ${status}:\n${reasonsFor(
+            results,
+            report.findings,
+            failOn,
+          )
+            .map((r) => `  ${r}`)
+            .join('\n')}\ntop findings:\n${describeFindings(report.findings)}`,
   };
 }
 
@@ -118,4 +151,4 @@ export function toHavePercentile(
 }
 
 /** The matchers as an object for `expect.extend`. */
-export const perfMatchers = { toMeetBudgets, toHaveNoFindings, toHavePercentile };
+export const perfMatchers = { toMeetBudgets, toPass, toHaveNoFindings, toHavePercentile };

@@ -38,9 +38,20 @@ export const AreaSummarySchema = z.object({
 });
 export type AreaSummary = z.infer<typeof AreaSummarySchema>;
 
+/**
+ * What fails a report besides its budgets: 'budgets' (budgets only), 'critical' (also any critical finding, the
+ * default) or 'warning' (also any warning or critical finding).
+ */
+export const FailOnSchema = z.enum(['budgets', 'critical', 'warning']);
+export type FailOn = z.infer<typeof FailOnSchema>;
+
 export const SummarySchema = z.object({
   status: StatusSchema,
   areas: z.record(AreaSchema, AreaSummarySchema),
+  /** The policy the status was judged by; absent in reports written before it (they judged budgets only). */
+  failOn: FailOnSchema.optional(),
+  /** Why the status is what it is when it is not a pass: each failing budget and finding, or the missing data. */
+  reasons: z.array(z.string().max(1024)).max(50).optional(),
 });
 export type Summary = z.infer<typeof SummarySchema>;
 
