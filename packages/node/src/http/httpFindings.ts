@@ -44,6 +44,15 @@ export function raiseHttpFindings(inst: HttpInstrumentation, audit: Audit): void
             details: { requests: s.total, budgetMs: o.slowRouteMs, newRequests: fresh },
           },
           recommendation: RECOMMENDATIONS.slowEndpoint,
+          impact: {
+            share: inst.timeMs > 0 ? Math.min(1, s.timeMs / inst.timeMs) : 0,
+            of: 'request time',
+            scope: where,
+            savingMs: s.overBudgetMs,
+            basis:
+              `${where} took ${Math.round(s.timeMs)} ms of the ${Math.round(inst.timeMs)} ms all routes took; ` +
+              `meeting the ${o.slowRouteMs} ms budget saves the ${Math.round(s.overBudgetMs)} ms its requests spent above it.`,
+          },
           how: HOW,
         });
       }
@@ -76,12 +85,19 @@ export function raiseHttpFindings(inst: HttpInstrumentation, audit: Audit): void
         area: 'backend',
         severity: 'warning',
         title: `${where} sends bodies up to ${kb(s.uncompressedMaxBytes)} without compression`,
-        message: `${s.uncompressed} responses of at least ${kb(o.uncompressedBytes)} had no Content-Encoding.`,
+        message:
+          `${s.uncompressed} responses of at least ${kb(o.uncompressedBytes)} had no Content-Encoding although ` +
+          `the request's Accept-Encoding allowed ${[...s.uncompressedAccepted].join(', ')}.` +
+          (s.uncompressedUnasked
+            ? ` ${s.uncompressedUnasked} more went to requests that allowed no compression and are not counted.`
+            : ''),
         evidence: {
           metrics: [{ name: 'http.server.response.body.size', attributes, statistic: 'max', unit: 'B' }],
           attributes,
           details: {
             responses: s.uncompressed,
+            acceptedEncodings: [...s.uncompressedAccepted].join(', '),
+            notAskedToCompress: s.uncompressedUnasked,
             maxBytes: s.uncompressedMaxBytes,
             thresholdBytes: o.uncompressedBytes,
             contentType: s.uncompressedType || null,

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Audit, Collector } from '@perf/core';
+import { acceptedCompressions } from './acceptEncoding.js';
 import { patchPrototype, RESPONSE_STATE, responseBytes, trackResponse } from './bodySize.js';
 import { raiseHttpFindings } from './httpFindings.js';
 import { type HttpOptions, type ResolvedHttpOptions, resolveHttpOptions } from './httpOptions.js';
@@ -27,6 +28,10 @@ export class HttpInstrumentation implements Collector, RequestEnder {
   private routeCount = 0;
   readonly byClass = [0, 0, 0, 0, 0];
   total = 0;
+  /** Request time summed over every recorded request, ms. */
+  timeMs = 0;
+  /** Route template -> whether ignoreRoutes leaves it out (templates are few: bounded by the cap below). */
+  private readonly ignored = new Map<string, boolean>();
   private windowStart = performance.now();
   private windowTotal = 0;
   /**
@@ -92,6 +97,10 @@ export class HttpInstrumentation implements Collector, RequestEnder {
   /** Records a finished (or aborted) response; `unsent`: it never reached the wire (see RequestEnder). */
   end(state: RequestState, res: ServerResponse, unsent = false): void {
     const route = state.finish(performance.now());
+    if (this.isIgnored(route)) {
+      inFlight.end(state, route, false);
+      return;
+    }
     inFlight.end(state, route);
     if (unsent || (!res.writableFinished && !res.headersSent)) {
       // The client went away before any answer: not a served request, so not in the latency or counts.
@@ -110,10 +119,62 @@ export class HttpInstrumentation implements Collector, RequestEnder {
     const bytes = responseBytes(res, state.method, state);
     const encoded = bytes >= this.options.uncompressedBytes ? res.getHeader('content-encoding') : undefined;
     const type = bytes >= this.options.uncompressedBytes ? res.getHeader('content-type') : undefined;
-    this.record(state.method, route, res.statusCode, state.endTime - state.startTime, bytes, encoded, type);
+    // Read only for a large response sent without an encoding (res.req is the request since Node 15.7).
+    const accept =
+      bytes >= this.options.uncompressedBytes && !encoded
+        ? (res as ServerResponse & { req?: IncomingMessage }).req?.headers['accept-encoding']
+        : undefined;
+    this.record(
+      state.method,
+      route,
+      res.statusCode,
+      state.endTime - state.startTime,
+      bytes,
+      encoded,
+      type,
+      accept,
+    );
   }
 
-  /** Records one request's outcome; adapters that time requests themselves (fastify) call this directly. */
+  /** Whether `ignoreRoutes` leaves this route template out (cached per template, up to maxRoutes * 4). */
+  isIgnored(route: string): boolean {
+    const rules = this.options.ignoreRoutes;
+    if (rules.length === 0) return false;
+    const known = this.ignored.get(route);
+    if (known !== undefined) return known;
+    let hit = false;
+    for (const r of rules) {
+      if (typeof r === 'string') hit = r === route;
+      else {
+        r.lastIndex = 0; // a /g or /y RegExp keeps its position between tests
+        hit = r.test(route);
+      }
+      if (hit) break;
+    }
+    if (this.ignored.size < this.options.maxRoutes * 4) this.ignored.set(route, hit);
+    return hit;
+  }
+
+  /** Request time (ms) the routes ('METHOD route' keys) have taken so far, or undefined when none is known. */
+  requestTime(keys: Iterable<string>): number | undefined {
+    let ms = 0;
+    let known = false;
+    for (const key of keys) {
+      const space = key.indexOf(' ');
+      const s = space > 0 ? this.routes.get(key.slice(space + 1))?.get(key.slice(0, space)) : undefined;
+      if (s) {
+        ms += s.timeMs;
+        known = true;
+      }
+    }
+    return known ? ms : undefined;
+  }
+
+  /**
+   * Records one request's outcome; adapters that time requests themselves call this directly. An ignored route
+   * records nothing; `acceptEncoding` is the request's header (a large uncompressed body is a finding only
+   * when it allowed compression).
+   */
   record(
     method: string,
     route: string,
@@ -122,7 +183,9 @@ export class HttpInstrumentation implements Collector, RequestEnder {
     bytes: number,
     contentEncoding?: unknown,
     contentType?: unknown,
+    acceptEncoding?: string | string[],
   ): void {
+    if (this.options.ignoreRoutes.length > 0 && this.isIgnored(route)) return;
     const stats = this.routeFor(method, route);
     const ci = statusClassIndex(status);
     const h = stats.handlesFor(ci);
@@ -131,8 +194,11 @@ export class HttpInstrumentation implements Collector, RequestEnder {
     h.size.record(bytes);
     stats.byClass[ci]!++;
     stats.total++;
+    stats.timeMs += durationMs;
+    if (durationMs > this.options.slowRouteMs) stats.overBudgetMs += durationMs - this.options.slowRouteMs;
     this.byClass[ci]!++;
     this.total++;
+    this.timeMs += durationMs;
     if (bytes >= this.options.largePayloadBytes) {
       stats.large++;
       if (bytes > stats.largeMaxBytes) stats.largeMaxBytes = bytes;
@@ -140,9 +206,14 @@ export class HttpInstrumentation implements Collector, RequestEnder {
     if (bytes >= this.options.uncompressedBytes && !contentEncoding) {
       const type = typeof contentType === 'string' ? contentType : '';
       if (type === '' || COMPRESSIBLE.test(type)) {
-        stats.uncompressed++;
-        if (bytes > stats.uncompressedMaxBytes) stats.uncompressedMaxBytes = bytes;
-        stats.uncompressedType = type;
+        const accepted = acceptedCompressions(acceptEncoding);
+        if (accepted.length === 0) stats.uncompressedUnasked++;
+        else {
+          stats.uncompressed++;
+          if (bytes > stats.uncompressedMaxBytes) stats.uncompressedMaxBytes = bytes;
+          stats.uncompressedType = type;
+          for (const c of accepted) stats.uncompressedAccepted.add(c);
+        }
       }
     }
   }
@@ -185,6 +256,12 @@ export class HttpInstrumentation implements Collector, RequestEnder {
 }
 
 const byAudit = new WeakMap<Audit, HttpInstrumentation>();
+
+/** The audit's request time per 'METHOD route' keys, when it has HTTP instrumentation (else undefined). */
+export function requestTimeOf(audit: Audit): ((keys: Iterable<string>) => number | undefined) | undefined {
+  const inst = byAudit.get(audit);
+  return inst ? (keys) => inst.requestTime(keys) : undefined;
+}
 
 /** The audit's HTTP instrumentation, created (and registered as a collector) on first use. */
 export function httpInstrumentation(options: HttpOptions): HttpInstrumentation {

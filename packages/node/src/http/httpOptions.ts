@@ -11,7 +11,7 @@ export interface HttpOptions {
   /** Requests a route needs before a rate or percentile finding is raised about it. Default 20. */
   minRequests?: number;
   /** `http.uncompressed-response` for compressible bodies of at least this many bytes sent without
-   * Content-Encoding. Default 10240 (10 KiB). */
+   * Content-Encoding to a request whose Accept-Encoding allowed gzip, br or deflate. Default 10240 (10 KiB). */
   uncompressedBytes?: number;
   /** `http.large-payload` for bodies of at least this many bytes. Default 1048576 (1 MiB). */
   largePayloadBytes?: number;
@@ -25,6 +25,14 @@ export interface HttpOptions {
   context?: boolean | 'auto';
   /** Distinct method + route pairs tracked; the rest are recorded as route '(other)'. Default 100. */
   maxRoutes?: number;
+  /**
+   * Routes to leave out (health checks, the beacon or report endpoint): a string equal to the route template
+   * (`'/health'`, `'unmatched'`) or a RegExp tested against it (`/^\/internal\//`). An ignored request records
+   * nothing: no metrics and no findings of its own. The route is known only when the request ends (frameworks
+   * match it after the middleware), so while in flight it still counts as in flight (a stall finding may name
+   * it among the routes it hit) and @perf/db still attributes its queries to it.
+   */
+  ignoreRoutes?: readonly (string | RegExp)[];
 }
 
 /** HttpOptions with every default filled in. */
@@ -40,5 +48,6 @@ export function resolveHttpOptions(o: HttpOptions): ResolvedHttpOptions {
     largePayloadBytes: o.largePayloadBytes ?? 1024 * 1024,
     maxRoutes: o.maxRoutes ?? 100,
     context: o.context ?? 'auto',
+    ignoreRoutes: o.ignoreRoutes ?? [],
   };
 }

@@ -30,7 +30,8 @@ class InFlightRequests {
     this.count++;
   }
 
-  end(state: RequestState, route: string): void {
+  /** Unlinks a finished request; `remember` false keeps it out of the recent ring (an ignored route). */
+  end(state: RequestState, route: string, remember = true): void {
     if (!state.linked) return;
     state.linked = false;
     const { prevActive, nextActive } = state;
@@ -40,6 +41,7 @@ class InFlightRequests {
     state.prevActive = undefined;
     state.nextActive = undefined;
     this.count--;
+    if (!remember) return;
     const i = this.next;
     this.recentRoute[i] = route;
     this.recentMethod[i] = state.method;
@@ -103,6 +105,28 @@ class InFlightRequests {
       out.set(k, (out.get(k) ?? 0) + 1);
     }
     return out;
+  }
+
+  /**
+   * The requests that held through a stall of [from, to] (in flight through all of it: they lasted at least
+   * `minMs`), and the route that most likely ran the blocking code: the only route among them, else the only
+   * route among those that already finished (nothing ends during a stall, so a request that finished between
+   * the stall's end and now ran right after it, while the others still wait for their I/O callbacks), else
+   * undefined (several candidates, or none).
+   */
+  holders(from: number, to: number, minMs: number): { routes: Map<string, number>; culprit?: string } {
+    const routes = this.lastingDuring(from, to, minMs);
+    if (routes.size === 1) return { routes, culprit: routes.keys().next().value as string };
+    if (routes.size === 0) return { routes };
+    let culprit: string | undefined;
+    for (let i = 0; i < RECENT; i++) {
+      const end = this.recentEnd[i]!;
+      if (end < 0 || end < from || this.recentStart[i]! > to || end - this.recentStart[i]! < minMs) continue;
+      const k = `${this.recentMethod[i]} ${this.recentRoute[i]}`;
+      if (culprit === undefined) culprit = k;
+      else if (culprit !== k) return { routes };
+    }
+    return culprit === undefined ? { routes } : { routes, culprit };
   }
 
   clear(): void {

@@ -17,6 +17,14 @@ export class RouteStats {
   uncompressed = 0;
   uncompressedMaxBytes = 0;
   uncompressedType = '';
+  /** Large compressible responses sent as identity to requests that allowed no compression (not a finding). */
+  uncompressedUnasked = 0;
+  /** The compressions the requests behind `uncompressed` allowed. */
+  readonly uncompressedAccepted = new Set<string>();
+  /** Request time summed over every request of the route, ms. */
+  timeMs = 0;
+  /** Request time above the slow-endpoint budget, summed, ms: what meeting the budget would save. */
+  overBudgetMs = 0;
   large = 0;
   /** Counts at the previous collect(), so a finding repeats only when new evidence arrived. */
   uncompressedSeen = 0;
