@@ -110,6 +110,10 @@ describe.runIf(linux)('stall cause from the thread scheduler numbers (real proce
     expect(f.key).toBe('contended');
     expect(f.evidence.details?.waitShare as number).toBeGreaterThan(0.2);
     expect(f.message).toMatch(/other work on the host/);
+    // Its impact: the wait's share of wall time, the wait itself as the saving.
+    expect(f.impact).toMatchObject({ of: 'wall time' });
+    expect(f.impact?.share).toBeCloseTo(f.evidence.details?.waitShare as number, 5);
+    expect(f.impact?.savingMs).toBeCloseTo(f.evidence.details?.waitMs as number, 5);
     const starvation = r.metrics.find((m) => m.name === 'process.cpu.starvation');
     expect(starvation?.kind === 'gauge' && starvation.max).toBeGreaterThan(0.3);
   });
@@ -151,7 +155,7 @@ describe.runIf(linux)('stall cause from the thread scheduler numbers (real proce
     }
     const r = await finish(s);
     const f = one(r, 'node.event-loop-blocked');
-    expect(f.key).toBe('GET /block');
+    expect(f.key).toBe('cpu GET /block');
     expect(f.evidence.details?.cause).toBe('cpu');
     expect(f.occurrences, describeFindings(r)).toBeGreaterThanOrEqual(busy ? 2 : 1);
     expect(f.evidence.details?.onCpuMs as number).toBeGreaterThan(250);
@@ -161,6 +165,53 @@ describe.runIf(linux)('stall cause from the thread scheduler numbers (real proce
         m.attributes['nodejs.eventloop.stall.cause'] === 'cpu',
     );
     expect(stalls.length).toBe(1);
+  });
+
+  it('one finding per cause and blocking route: the routes each stall held up are evidence, not keys', async () => {
+    const s = await startServer();
+    // Three blocks of /block and two of /hash, each while a different mix of /wait requests is in flight.
+    const waits: Promise<string>[] = [];
+    const wait = (ms: number) => waits.push(fetch(`${s.base}/wait?ms=${ms}`).then((r) => r.text()));
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j <= i; j++) wait(1500);
+      await new Promise((r) => setTimeout(r, 50));
+      await fetch(`${s.base}/block?ms=150`).then((r) => r.text());
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (let i = 0; i < 2; i++) {
+      await fetch(`${s.base}/hash?ms=150`).then((r) => r.text());
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await Promise.all(waits);
+    const r = await finish(s);
+    const blocked = r.findings.filter((f) => f.rule === 'node.event-loop-blocked');
+    expect(blocked.map((f) => f.key).sort(), describeFindings(r)).toEqual([
+      'cpu GET /block',
+      'cpu GET /hash',
+    ]);
+    const block = blocked.find((f) => f.key === 'cpu GET /block')!;
+    const d = block.evidence.details as Record<string, unknown>;
+    expect(block.occurrences).toBe(3);
+    expect(d.stalls).toBe(3);
+    expect(d.blockingRoute).toBe('GET /block');
+    expect(d.stallMs as number).toBeGreaterThan(100);
+    expect(d.totalStallMs as number).toBeGreaterThan(300);
+    // Every /wait in flight was held up (each lasts 1.5 s, so they pile up: 1, then 1 + 2, then 1 + 2 + 3).
+    expect(d.routesHit).toEqual({ 'GET /block': 3, 'GET /wait': 10 });
+    expect(block.evidence.attributes).toEqual({ 'http.request.method': 'GET', 'http.route': '/block' });
+    expect(block.title).toMatch(
+      /^Event loop blocked 3 times \(longest \d+ ms, \d+ ms in all\) in GET \/block$/,
+    );
+    // Its impact: the waits and blocks it held up as a share of those routes' request time.
+    expect(block.impact?.of).toBe('request time');
+    expect(block.impact?.savingMs).toBeCloseTo(d.totalStallMs as number);
+    expect(block.impact?.share as number).toBeGreaterThan(0.1);
+    expect(block.impact?.basis).toMatch(/ms of waiting against/);
+    const hash = blocked.find((f) => f.key === 'cpu GET /hash')!;
+    expect(hash.occurrences).toBe(2);
+    // The last /wait requests were still in flight through both: held up, but not the blocking route.
+    expect(hash.evidence.details?.routesHit).toMatchObject({ 'GET /hash': 2 });
+    expect(hash.evidence.details?.blockingRoute).toBe('GET /hash');
   });
 
   it('Atomics.wait and a sync read of a FIFO are node.event-loop-off-cpu, not blocked or starved', async () => {
@@ -186,7 +237,7 @@ describe.runIf(linux)('stall cause from the thread scheduler numbers (real proce
       .filter((f) => f.rule === 'node.event-loop-off-cpu')
       .map((f) => f.key)
       .sort();
-    expect(keys, describeFindings(r)).toEqual(['GET /atomics', 'GET /fifo']);
+    expect(keys, describeFindings(r)).toEqual(['off-cpu GET /atomics', 'off-cpu GET /fifo']);
     for (const f of r.findings) expect(f.evidence.details?.offCpuMs as number).toBeGreaterThan(150);
   });
 });

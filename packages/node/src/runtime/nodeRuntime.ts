@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
 import { type Audit, type Collector, type FindingInput, registerLoopDelaySource } from '@perf/core';
+import { requestTimeOf } from '../http/httpInstrumentation.js';
 import { inFlight } from '../http/inFlight.js';
 import { RECOMMENDATIONS } from '../recommendations.js';
+import { BlockedStalls } from './blockedStalls.js';
 import { cpuLimit } from './cpuLimit.js';
 import { CpuProfiler } from './cpuProfile.js';
 import { EventLoopDelay } from './eventLoopDelay.js';
@@ -14,7 +16,7 @@ import { LoopDelayTimeline } from './loopDelayTimeline.js';
 import { memoryLimit } from './memoryLimit.js';
 import { type RuntimeOptions, resolveRuntimeOptions } from './runtimeOptions.js';
 import { selfTime } from './selfTime.js';
-import { classifyStall, type StallBreakdown } from './stallCause.js';
+import { classifyStall } from './stallCause.js';
 import type { Stall } from './stallDetector.js';
 import { StallDetector } from './stallDetector.js';
 import { Starvation } from './starvation.js';
@@ -56,6 +58,8 @@ export function nodeRuntime(options: RuntimeOptions = {}): NodeRuntimeCollector 
   let tickClock: ThreadClock | undefined;
   let unregisterTimeline: (() => void) | undefined;
   const starvation = new Starvation();
+  const blocked = new BlockedStalls(o.stallThresholdMs);
+  let startedAt = performance.now();
   const SCHED = '/proc/thread-self/schedstat (on-CPU and run-queue time of the JS thread)';
   const how = (source: string) => ({ method: 'sampled' as const, source, intervalMs: o.intervalMs });
 
@@ -89,61 +93,16 @@ export function nodeRuntime(options: RuntimeOptions = {}): NodeRuntimeCollector 
       raise(starvation.finding((b?.throttledMs ?? 0) > 0, limitedQuota(), `${source} + ${SCHED}`));
       return;
     }
-    raise(stallFinding(stall, cause, b, source));
+    const finding = blocked.add(stall, cause, b, {
+      wallMs: performance.now() - startedAt,
+      requestTime: audit ? requestTimeOf(audit) : undefined,
+      source: b && cause !== 'unknown' ? `${source} + ${SCHED}` : source,
+    });
+    if (finding) raise(finding);
   }
 
   /** The cgroup's CPU quota when one applies (so a starved process may be throttled). */
   const limitedQuota = () => (limits.cpu.source === 'cgroup' ? limits.cpu.cpus : undefined);
-
-  function stallFinding(
-    stall: Stall,
-    cause: 'cpu' | 'off-cpu' | 'unknown',
-    b: StallBreakdown | undefined,
-    source: string,
-  ): FindingInput {
-    const routes = [...stall.routes.entries()].sort((x, y) => y[1] - x[1]);
-    const names = routes.map(([r]) => r);
-    const ms = Math.round(stall.durationMs);
-    const own = b && cause !== 'unknown' ? b.ownMs : stall.durationMs;
-    const offCpu = cause === 'off-cpu';
-    const split =
-      b && cause !== 'unknown'
-        ? ` The thread was on a CPU ${Math.round(b.cpuMs)} ms, waiting for a core ${Math.round(b.waitMs)} ms and asleep in a blocking call ${Math.round(b.offMs)} ms of it.`
-        : ' (No per-thread scheduler numbers on this platform: the cause is not measured.)';
-    const serving = names.length ? ` while serving ${names.slice(0, 3).join(', ')}` : '';
-    return {
-      rule: offCpu ? 'node.event-loop-off-cpu' : 'node.event-loop-blocked',
-      key: names.length ? names.slice(0, 5).join(', ') : '(no request in flight)',
-      area: 'backend',
-      severity: own >= o.stallThresholdMs * 10 ? 'critical' : 'warning',
-      title: offCpu
-        ? `Event loop asleep in a blocking call for ${Math.round(b?.offMs ?? ms)} ms${serving}`
-        : `Event loop blocked for ${ms} ms${serving}`,
-      message: offCpu
-        ? `A ${ms} ms stall (threshold ${o.stallThresholdMs} ms) in which the thread neither ran nor waited for a ` +
-          'core: it slept in a synchronous call (sync fs or child_process, Atomics.wait, a native addon, a major ' +
-          `page fault). No other request, timer or I/O callback ran meanwhile.${split}`
-        : `A ${ms} ms stall (threshold ${o.stallThresholdMs} ms): no other request, timer or I/O callback ` +
-          `ran meanwhile. Synchronous work on the loop is the usual cause.${split}`,
-      evidence: {
-        metrics: [
-          { name: 'nodejs.eventloop.stall.duration', statistic: 'max', value: stall.durationMs, unit: 'ms' },
-        ],
-        ...(names.length ? { attributes: { 'http.route': names[0]!.split(' ').slice(1).join(' ') } } : {}),
-        details: {
-          stallMs: stall.durationMs,
-          thresholdMs: o.stallThresholdMs,
-          cause,
-          ...(b && cause !== 'unknown'
-            ? { onCpuMs: b.cpuMs, waitingForCpuMs: b.waitMs, offCpuMs: b.offMs, ownMs: b.ownMs }
-            : {}),
-          routesInFlight: Object.fromEntries(routes.slice(0, 20)),
-        },
-      },
-      recommendation: offCpu ? RECOMMENDATIONS.eventLoopOffCpu : RECOMMENDATIONS.eventLoopBlocked,
-      how: how(b && cause !== 'unknown' ? `${source} + ${SCHED}` : source),
-    };
-  }
 
   function onMajorGc(bytes: number, at: number): void {
     heapAfterGc.add(bytes, at);
@@ -185,11 +144,14 @@ export function nodeRuntime(options: RuntimeOptions = {}): NodeRuntimeCollector 
         stallStats.count += w.stalls;
         stallStats.totalMs += w.stallMs;
         if (w.max > stallStats.maxMs) stallStats.maxMs = w.max;
+        // A route alone in lasting through it ran the blocking code.
+        const held = inFlight.lastingDuring(now - wallMs, now, w.max * 0.9);
         onStall(
           {
             durationMs: w.max,
             endTime: now,
-            routes: inFlight.lastingDuring(now - wallMs, now, w.max * 0.9),
+            routes: held,
+            ...(held.size === 1 ? { culprit: held.keys().next().value as string } : {}),
             ...(thread ? { breakdown: classifyStall(w.max, wallMs, thread, o.stallThresholdMs) } : {}),
           },
           'monitorEventLoopDelay samples above the threshold, per window, + HTTP in-flight registry',
@@ -395,6 +357,7 @@ export function nodeRuntime(options: RuntimeOptions = {}): NodeRuntimeCollector 
     },
     start(a) {
       audit = a;
+      startedAt = performance.now();
       limits = { memory: memoryLimit(o.memoryLimitBytes), cpu: cpuLimit(o.availableCpus) };
       a.setRuntime({
         memoryLimitBytes: limits.memory.bytes,

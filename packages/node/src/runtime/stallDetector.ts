@@ -9,6 +9,11 @@ export interface Stall {
   durationMs: number;
   endTime: number;
   routes: Map<string, number>;
+  /**
+   * The route that most likely ran the blocking code ('METHOD route'), when one can be told: see
+   * `inFlight.holders()`. Undefined when several routes (or none) were in flight through the whole stall.
+   */
+  culprit?: string;
   /** Its cause from the thread's scheduler numbers ('unknown' where there are none). */
   breakdown?: StallBreakdown;
 }
@@ -56,10 +61,12 @@ export class StallDetector {
       this.count++;
       this.totalMs += late;
       if (late > this.maxMs) this.maxMs = late;
+      const { culprit } = inFlight.holders(now - late, now, late * 0.9);
       onStall({
         durationMs: late,
         endTime: now,
         routes: inFlight.during(now - late, now),
+        ...(culprit !== undefined ? { culprit } : {}),
         breakdown: classifyStall(late, interval, delta, this.thresholdMs),
       });
     }, checkMs);

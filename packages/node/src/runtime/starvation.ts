@@ -86,6 +86,15 @@ export class Starvation {
         : 'Other processes compete for this core: run fewer processes per core (cluster workers, sidecars, CI ' +
           'jobs), give the service dedicated CPU (a CPU request/limit, cpuset), or move it to a less loaded host. ' +
           'Fixing it removes the wait from every request and query.',
+      impact: {
+        share: Math.min(1, overall),
+        of: 'wall time',
+        ...(names.length ? { scope: names.slice(0, 5).join(', ').slice(0, 512) } : {}),
+        savingMs: this.waitMs,
+        basis:
+          `The JS thread waited for a core ${Math.round(this.waitMs)} ms of ${Math.round(this.wallMs)} ms of ` +
+          "wall time (schedstat's run-queue wait); every request and query in flight meanwhile waited too.",
+      },
       how: { method: 'sampled', source },
     };
   }

@@ -1,0 +1,237 @@
+import type { FindingInput, Impact } from '@perf/core';
+import { RECOMMENDATIONS } from '../recommendations.js';
+import type { StallBreakdown } from './stallCause.js';
+import type { Stall } from './stallDetector.js';
+
+/** The stall causes that are the app's own (a starved stall is node.cpu-starved's). */
+export type OwnStallCause = 'cpu' | 'off-cpu' | 'unknown';
+
+const MAX_GROUPS = 50;
+const MAX_ROUTES = 20;
+const UNATTRIBUTED = '(route not known)';
+
+/** Every stall of one cause in one route (or in no route that could be told). */
+interface StallGroup {
+  cause: OwnStallCause;
+  /** 'METHOD route' that ran the blocking code, when it could be told. */
+  culprit: string | undefined;
+  stalls: number;
+  totalMs: number;
+  maxMs: number;
+  maxOwnMs: number;
+  /** Stalls with a scheduler split (Linux), and its sums. */
+  measured: number;
+  cpuMs: number;
+  waitMs: number;
+  offMs: number;
+  /** 'METHOD route' -> requests in flight during one of the stalls (each stall counted once per request). */
+  routes: Map<string, number>;
+  /** Sum over stalls of the stall's length times the requests it held up, ms. */
+  requestDelayMs: number;
+}
+
+/** What the HTTP registry knows of the routes a stall hit: their total request time, ms. */
+export type RequestTimeOf = (routes: string[]) => number | undefined;
+
+/**
+ * The app's own stalls grouped by cause: one `node.event-loop-blocked` (cpu, or unknown off Linux) or
+ * `node.event-loop-off-cpu` finding per cause and per route that ran the blocking code where that can be told,
+ * with every route the stalls hit, the count, the longest and the total. A stall whose culprit cannot be told
+ * (several routes were in flight through it) joins the cause's one group whose route was among them, else the
+ * cause's unattributed group.
+ */
+export class BlockedStalls {
+  private readonly groups = new Map<string, StallGroup>();
+  dropped = 0;
+
+  constructor(private readonly thresholdMs: number) {}
+
+  /** Adds a stall and answers the finding of its group as of now (undefined past the cap on groups). */
+  add(
+    stall: Stall,
+    cause: OwnStallCause,
+    b: StallBreakdown | undefined,
+    context: { wallMs: number; requestTime?: RequestTimeOf; source: string },
+  ): FindingInput | undefined {
+    const g = this.groupFor(stall, cause);
+    if (!g) {
+      this.dropped++;
+      return undefined;
+    }
+    const own = b && cause !== 'unknown' ? b.ownMs : stall.durationMs;
+    g.stalls++;
+    g.totalMs += stall.durationMs;
+    if (stall.durationMs > g.maxMs) g.maxMs = stall.durationMs;
+    if (own > g.maxOwnMs) g.maxOwnMs = own;
+    if (b && cause !== 'unknown') {
+      g.measured++;
+      g.cpuMs += b.cpuMs;
+      g.waitMs += b.waitMs;
+      g.offMs += b.offMs;
+    }
+    for (const [route, n] of stall.routes) {
+      g.requestDelayMs += stall.durationMs * n;
+      if (g.routes.has(route) || g.routes.size < MAX_ROUTES)
+        g.routes.set(route, (g.routes.get(route) ?? 0) + n);
+    }
+    return this.finding(g, context);
+  }
+
+  private groupFor(stall: Stall, cause: OwnStallCause): StallGroup | undefined {
+    let culprit = stall.culprit;
+    if (culprit === undefined) {
+      // Several routes held through it: the cause's one known culprit among them, if there is exactly one.
+      const known = [...this.groups.values()].filter(
+        (g) => g.cause === cause && g.culprit !== undefined && stall.routes.has(g.culprit),
+      );
+      if (known.length === 1) culprit = known[0]!.culprit;
+    }
+    const key = `${cause} ${culprit ?? UNATTRIBUTED}`;
+    let g = this.groups.get(key);
+    if (g) return g;
+    if (this.groups.size >= MAX_GROUPS) return undefined;
+    g = {
+      cause,
+      culprit,
+      stalls: 0,
+      totalMs: 0,
+      maxMs: 0,
+      maxOwnMs: 0,
+      measured: 0,
+      cpuMs: 0,
+      waitMs: 0,
+      offMs: 0,
+      routes: new Map(),
+      requestDelayMs: 0,
+    };
+    this.groups.set(key, g);
+    return g;
+  }
+
+  private finding(
+    g: StallGroup,
+    context: { wallMs: number; requestTime?: RequestTimeOf; source: string },
+  ): FindingInput {
+    const offCpu = g.cause === 'off-cpu';
+    const routes = [...g.routes.entries()].sort((x, y) => y[1] - x[1]);
+    const names = routes.map(([r]) => r);
+    const max = Math.round(g.maxMs);
+    const total = Math.round(g.totalMs);
+    const times = g.stalls === 1 ? 'once' : `${g.stalls} times`;
+    const where = g.culprit
+      ? ` in ${g.culprit}`
+      : names.length
+        ? ` while serving ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''}`
+        : '';
+    const split =
+      g.measured > 0
+        ? ` Over the ${g.measured === g.stalls ? '' : `${g.measured} measured `}stalls the thread was on a CPU ` +
+          `${Math.round(g.cpuMs)} ms, waiting for a core ${Math.round(g.waitMs)} ms and asleep in a blocking call ` +
+          `${Math.round(g.offMs)} ms.`
+        : ' (No per-thread scheduler numbers on this platform: the cause is not measured.)';
+    const who = g.culprit
+      ? ` ${g.culprit} was in flight through every one of them, so its code most likely blocked.`
+      : names.length > 1
+        ? ' Several routes were in flight through them, so which one ran the blocking code is not known: the ' +
+          'CPU profile (cpuProfile option) shows it.'
+        : '';
+    const stalls = `${times}, the longest ${max} ms, ${total} ms in all (threshold ${this.thresholdMs} ms)`;
+    const attrRoute = g.culprit ?? (names.length === 1 ? names[0] : undefined);
+    const space = attrRoute?.indexOf(' ') ?? -1;
+    return {
+      rule: offCpu ? 'node.event-loop-off-cpu' : 'node.event-loop-blocked',
+      key: `${g.cause} ${g.culprit ?? UNATTRIBUTED}`,
+      area: 'backend',
+      severity: g.maxOwnMs >= this.thresholdMs * 10 ? 'critical' : 'warning',
+      title: offCpu
+        ? `Event loop asleep in a blocking call ${times} (longest ${max} ms, ${total} ms in all)${where}`
+        : `Event loop blocked ${times} (longest ${max} ms, ${total} ms in all)${where}`,
+      message:
+        (offCpu
+          ? `Stalls ${stalls} in which the thread neither ran nor waited for a core: it slept in a synchronous ` +
+            'call (sync fs or child_process, Atomics.wait, a native addon, a major page fault). No other request, ' +
+            'timer or I/O callback ran meanwhile.'
+          : `Stalls ${stalls}: no other request, timer or I/O callback ran meanwhile. Synchronous work on the ` +
+            'loop is the usual cause.') +
+        split +
+        who +
+        (names.length
+          ? ` Requests held up, by route: ${routes
+              .slice(0, 5)
+              .map(([r, n]) => `${r} ${n}`)
+              .join(', ')}.`
+          : ''),
+      evidence: {
+        metrics: [
+          {
+            name: 'nodejs.eventloop.stall.duration',
+            attributes: { 'nodejs.eventloop.stall.cause': g.cause },
+            statistic: 'max',
+            value: g.maxMs,
+            unit: 'ms',
+          },
+        ],
+        ...(attrRoute && space > 0
+          ? {
+              attributes: {
+                'http.request.method': attrRoute.slice(0, space),
+                'http.route': attrRoute.slice(space + 1),
+              },
+            }
+          : {}),
+        details: {
+          cause: g.cause,
+          stalls: g.stalls,
+          stallMs: g.maxMs,
+          totalStallMs: g.totalMs,
+          thresholdMs: this.thresholdMs,
+          blockingRoute: g.culprit ?? null,
+          ...(g.measured > 0
+            ? { onCpuMs: g.cpuMs, waitingForCpuMs: g.waitMs, offCpuMs: g.offMs, measuredStalls: g.measured }
+            : {}),
+          routesHit: Object.fromEntries(routes),
+          requestDelayMs: g.requestDelayMs,
+        },
+      },
+      recommendation: offCpu ? RECOMMENDATIONS.eventLoopOffCpu : RECOMMENDATIONS.eventLoopBlocked,
+      impact: this.impact(g, names, context),
+      how: { method: 'sampled', source: context.source },
+    };
+  }
+
+  /**
+   * The stalls' share of the affected routes' request time where the HTTP registry knows it (each request in
+   * flight waited the whole stall), else of wall time since the collector started; the saving is the stall time.
+   */
+  private impact(
+    g: StallGroup,
+    names: string[],
+    context: { wallMs: number; requestTime?: RequestTimeOf },
+  ): Impact {
+    const wallShare = context.wallMs > 0 ? Math.min(1, g.totalMs / context.wallMs) : 1;
+    const wall = `${Math.round(g.totalMs)} ms of stalls in ${Math.round(context.wallMs)} ms of wall time (${pct(wallShare)})`;
+    const requestMs = names.length ? context.requestTime?.(names) : undefined;
+    const scope = names.slice(0, 5).join(', ').slice(0, 512);
+    if (requestMs !== undefined && requestMs > 0) {
+      const share = Math.min(1, g.requestDelayMs / requestMs);
+      return {
+        share,
+        of: 'request time',
+        ...(scope ? { scope } : {}),
+        savingMs: g.totalMs,
+        basis:
+          `Each request in flight waited out the stall: ${Math.round(g.requestDelayMs)} ms of waiting against ` +
+          `${Math.round(requestMs)} ms of request time on the routes hit; ${wall}.`,
+      };
+    }
+    return {
+      share: wallShare,
+      of: 'wall time',
+      ...(scope ? { scope } : {}),
+      savingMs: g.totalMs,
+      basis: `The loop ran nothing else during the stalls: ${wall}.`,
+    };
+  }
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
