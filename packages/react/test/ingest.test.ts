@@ -380,5 +380,26 @@ describe('behind @perf/node beaconHandler (decode hook)', () => {
     const requests = (result: string) => value(one(r, 'http.beacon.requests', { 'beacon.result': result }));
     expect(requests('accepted')).toBe(2);
     expect(requests('invalid-beacon')).toBe(1);
+    // Everything the browser measured is filed under frontend in the server's report, names outside the core
+    // catalog included; the server's own counters stay backend.
+    const fromBeacon = r.metrics.filter((m) => /^(webvitals|frontend|browser|react)\./.test(m.name));
+    expect(new Set(fromBeacon.map((m) => m.name))).toEqual(
+      new Set(reactBeaconToReport(beacon()).metrics.map((m) => m.name)),
+    );
+    for (const m of [
+      'frontend.longtask.duration',
+      'frontend.resource.size',
+      'frontend.api.calls',
+      'browser.memory.heap.used',
+      'react.component.mounted',
+      'react.render.unnecessary',
+    ])
+      expect(
+        fromBeacon.map((x) => x.name),
+        m,
+      ).toContain(m);
+    expect(fromBeacon.filter((m) => m.area !== 'frontend').map((m) => `${m.name} ${m.area}`)).toEqual([]);
+    expect(one(r, 'http.beacon.requests', { 'beacon.result': 'accepted' }).area).toBe('backend');
+    expect(one(r, 'app.existing').area).toBe('backend');
   });
 });

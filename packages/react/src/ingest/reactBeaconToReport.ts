@@ -64,17 +64,24 @@ export function reactBeaconToReport(input: unknown, options: ReactIngestOptions 
   });
   for (const [, used, limit] of beacon.heap ?? []) {
     audit
-      .gauge('browser.memory.heap.used', {}, { unit: 'B', description: 'JS heap used (performance.memory).' })
+      .gauge(
+        'browser.memory.heap.used',
+        {},
+        { unit: 'B', area: 'frontend', description: 'JS heap used (performance.memory).' },
+      )
       .set(used);
     audit
       .gauge(
         'browser.memory.heap.limit',
         {},
-        { unit: 'B', description: 'JS heap limit (performance.memory).' },
+        { unit: 'B', area: 'frontend', description: 'JS heap limit (performance.memory).' },
       )
       .set(limit);
   }
   const report = audit.report();
+  // Everything a browser beacon carries is the page's: a name outside the core catalog (long tasks, resource
+  // sizes, API calls, the JS heap, mounted components) would otherwise be filed under the default 'backend'.
+  for (const m of report.metrics) m.area = 'frontend';
   if (beacon.faults) {
     report.diagnostics.collectorErrors.push({
       collector: COLLECTOR,
@@ -97,7 +104,7 @@ function recordLoad(audit: Audit, beacon: ReactBeacon, formFactor: 'desktop' | '
       .histogram(
         'frontend.longtask.duration',
         { 'page.route': routeAt(history, t.start), source: 'longtask' },
-        { unit: 'ms' },
+        { unit: 'ms', area: 'frontend' },
       )
       .record(t.duration);
   }

@@ -30,14 +30,16 @@ export function recordRenders(audit: Audit, beacon: ReactBeacon, options: Render
     const component = { 'react.component': r.c };
     if (r.m > 0) audit.counter('react.render.count', { ...component, 'react.phase': 'mount' }).add(r.m);
     if (r.u > 0) audit.counter('react.render.count', { ...component, 'react.phase': 'update' }).add(r.u);
-    audit.gauge('react.component.mounted', component, MOUNTED_METRIC).set(r.i);
+    audit.gauge('react.component.mounted', component, { ...MOUNTED_METRIC, area: 'frontend' }).set(r.i);
     for (const phase of ['mount', 'update'] as const) {
       const b = r.d?.[phase === 'mount' ? 'm' : 'u'];
       if (b)
         recordBuckets(audit.histogram('react.render.duration', { ...component, 'react.phase': phase }), b);
     }
     if (r.x > 0) {
-      audit.counter('react.render.unnecessary', component, UNNECESSARY_METRIC).add(r.x);
+      audit
+        .counter('react.render.unnecessary', component, { ...UNNECESSARY_METRIC, area: 'frontend' })
+        .add(r.x);
       const identityOnly: Record<string, number> = {};
       const identityKinds: Record<string, IdentityKind> = {};
       for (const [key, [n, kind]] of Object.entries(r.p ?? {})) {

@@ -67,14 +67,22 @@ export function recordResources(audit: Audit, beacon: ReactBeacon, options: Reso
     if (r.n === 0) continue;
     const attrs = { 'page.route': r.r };
     audit
-      .counter('frontend.resource.count', { ...attrs, 'resource.type': kind }, { unit: '{resource}' })
+      .counter(
+        'frontend.resource.count',
+        { ...attrs, 'resource.type': kind },
+        { unit: '{resource}', area: 'frontend' },
+      )
       .add(r.n);
     if (kind === 'api') {
       const endpoints = api.get(r.r) ?? {};
       api.set(r.r, endpoints);
       endpoints[r.u] = (endpoints[r.u] ?? 0) + r.n;
-      audit.counter('frontend.api.calls', attrs, { unit: '{request}' }).add(r.n);
-      if (r.ms) recordBuckets(audit.histogram('frontend.api.duration', attrs, { unit: 'ms' }), r.ms);
+      audit.counter('frontend.api.calls', attrs, { unit: '{request}', area: 'frontend' }).add(r.n);
+      if (r.ms)
+        recordBuckets(
+          audit.histogram('frontend.api.duration', attrs, { unit: 'ms', area: 'frontend' }),
+          r.ms,
+        );
     }
     // Cross-origin without Timing-Allow-Origin: size unknown.
     if (kind === 'image' && Math.max(r.e, r.d) > 0) image(audit, r, options);
@@ -86,7 +94,9 @@ export function recordResources(audit: Audit, beacon: ReactBeacon, options: Reso
       ['encoded', s.e],
       ['decoded', s.d],
     ] as const) {
-      audit.gauge('frontend.resource.size', { ...attrs, 'size.kind': k }, { unit: 'B' }).set(v);
+      audit
+        .gauge('frontend.resource.size', { ...attrs, 'size.kind': k }, { unit: 'B', area: 'frontend' })
+        .set(v);
     }
   }
   for (const [route, endpoints] of api) {
@@ -102,7 +112,9 @@ function image(audit: Audit, r: BeaconResource, options: ResourceOptions): void 
   // Bytes of the image on this route since page load (a browser loads an image once and then serves it from
   // its memory cache, which makes no new Resource Timing entry): the body, compressed or not, whichever is larger.
   const size = Math.max(r.e, r.d);
-  audit.histogram('frontend.image.size', { 'image.format': format }, { unit: 'B' }).record(size, r.n);
+  audit
+    .histogram('frontend.image.size', { 'image.format': format }, { unit: 'B', area: 'frontend' })
+    .record(size, r.n);
   if (size < options.largeImageBytes || MODERN_IMAGE.has(format)) return;
   audit.finding({
     rule: 'frontend.large-image',
