@@ -2,7 +2,7 @@
 
 export { applyBudgets } from './applyBudgets.js';
 export { statisticApplies } from './budgets/budget.js';
-export { evaluate, matchesWhere, statisticOf } from './budgets/evaluate.js';
+export { type BudgetSeries, budgetSeries, evaluate, matchesWhere, statisticOf } from './budgets/evaluate.js';
 export {
   type BudgetCheck,
   BudgetError,
@@ -30,6 +30,7 @@ export { mergeReports } from './mergeReports.js';
 export type { KnownMetricName, MetricInfo } from './metricCatalog.js';
 export * from './recorder.js';
 export { type ChecklistItem, reviewChecklist } from './report/checklist.js';
+export { type DetailField, detailFields } from './report/details.js';
 /** The top 3-5 findings to fix, ranked by the time their cause explains and the saving expected; pure, tested. */
 export {
   compareByImpact,
@@ -39,7 +40,8 @@ export {
   gainInWords,
   whereOf,
 } from './report/fixFirst.js';
-export { formatAttributes, formatValue } from './report/format.js';
+export { formatAttributes, formatSeries, formatValue, UNITLESS_METRICS } from './report/format.js';
+export { type ComponentRenders, componentRenders } from './report/renders.js';
 export {
   consoleReporter,
   getReporter,

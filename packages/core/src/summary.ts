@@ -51,7 +51,7 @@ export function budgetReason(b: BudgetResult): string {
   const where = formatAttributes(b.attributes ?? b.where);
   const series = b.seriesChecked > 1 ? ` (${b.seriesFailed} of ${b.seriesChecked} series)` : '';
   return clip(
-    `budget ${b.metric} ${b.expression} failed: ${formatValue(b.observed, b.unit)}${where ? ` on ${where}` : ''}${series}`,
+    `budget ${b.metric} ${b.expression} failed: ${formatValue(b.observed, b.unit, b.metric)}${where ? ` on ${where}` : ''}${series}`,
     1024,
   );
 }

@@ -111,3 +111,32 @@ export function evaluateBudgets(metrics: Metric[], budgets: Budget[]): BudgetRes
 export function evaluate(report: AuditReport, budgets: Budget[]): BudgetResult[] {
   return evaluateBudgets(report.metrics, budgets);
 }
+
+/** One series a budget checked: its attributes, the statistic's value and whether it met the threshold. */
+export interface BudgetSeries {
+  attributes: Attributes;
+  value: number;
+  pass: boolean;
+}
+
+/**
+ * Every series a budget result checked in `report`, failing ones first (worst first), each with all its
+ * attributes: what `perf-audit check` prints for a failing budget. A scope-'all' budget has one merged series.
+ */
+export function budgetSeries(report: Pick<AuditReport, 'metrics'>, result: BudgetResult): BudgetSeries[] {
+  if (result.status === 'no-data') return [];
+  let matched = report.metrics.filter(
+    (m) => m.name === result.metric && matchesWhere(m.attributes, result.where),
+  );
+  if (result.scope === 'all' && matched.length > 1) matched = [mergeMetrics(matched)];
+  const lowerIsBetter = result.operator === '<' || result.operator === '<=';
+  const out: BudgetSeries[] = [];
+  for (const m of matched) {
+    const value = statisticOf(m, result.statistic);
+    if (value === undefined || Number.isNaN(value)) continue;
+    out.push({ attributes: m.attributes, value, pass: compare(value, result.operator, result.threshold) });
+  }
+  return out.sort(
+    (a, b) => Number(a.pass) - Number(b.pass) || (lowerIsBetter ? b.value - a.value : a.value - b.value),
+  );
+}

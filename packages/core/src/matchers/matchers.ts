@@ -28,7 +28,7 @@ const describeBudget = (b: BudgetResult) =>
   `${b.status.toUpperCase().padEnd(7)} ${b.metric} ${formatAttributes(b.attributes ?? b.where)} ${b.expression}: ` +
   (b.status === 'no-data'
     ? (b.reason ?? 'no data')
-    : `observed ${formatValue(b.observed, b.unit)} vs ${formatValue(b.threshold, b.unit)}`);
+    : `observed ${formatValue(b.observed, b.unit, b.metric)} vs ${formatValue(b.threshold, b.unit, b.metric)}`);
 
 const describeFindings = (fs: Finding[], n = 5) =>
   fs.length === 0
@@ -135,7 +135,7 @@ export function toHavePercentile(
             : value >= limit;
     if (!ok)
       failures.push(
-        `  ${formatAttributes(m.attributes) || '(no attributes)'}: ${statistic} = ${formatValue(value, m.unit)}`,
+        `  ${formatAttributes(m.attributes) || '(no attributes)'}: ${statistic} = ${formatValue(value, m.unit, m.name)}`,
       );
   }
   const pass = checked > 0 && failures.length === 0;

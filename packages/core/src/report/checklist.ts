@@ -34,13 +34,17 @@ function byFindings(
   evidenceMetric: string,
   noun: string,
 ): ChecklistItem {
+  // Any severity counts: a full scan reported as info on a small table is still a scan (it grows with the table).
   const found = findingsOf(r, rule);
-  if (found.length)
+  if (found.length) {
+    const rules = [...new Set(found.map((f) => f.rule))];
+    const info = found.filter((f) => f.severity === 'info').length;
     return {
       label,
       status: 'fail',
-      why: `${found.length} finding(s): ${found.map((f) => f.rule).join(', ')}`,
+      why: `${found.length} finding(s): ${rules.join(', ')}${info ? ` (${info} info)` : ''}`,
     };
+  }
   if (has(r, evidenceMetric)) return { label, status: 'pass', why: `${noun} measured, no finding` };
   return { label, status: 'no-data', why: `no ${evidenceMetric} metric in the report` };
 }

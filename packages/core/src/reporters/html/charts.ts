@@ -15,17 +15,17 @@ export function percentileBars(rows: { label: string; m: HistogramMetric }[], bu
   const parts = rows.map((r, i) => {
     const y = i * rowH + 6;
     const unit = r.m.unit;
-    return `<g><title>${esc(r.label)}: p50 ${esc(formatValue(r.m.p50, unit))}, p95 ${esc(formatValue(r.m.p95, unit))}, p99 ${esc(formatValue(r.m.p99, unit))} (${r.m.count} samples)</title>
+    return `<g><title>${esc(r.label)}: p50 ${esc(formatValue(r.m.p50, unit, r.m.name))}, p95 ${esc(formatValue(r.m.p95, unit, r.m.name))}, p99 ${esc(formatValue(r.m.p99, unit, r.m.name))} (${r.m.count} samples)</title>
 <text x="0" y="${y + 14}" class="lbl">${esc(r.label.length > 32 ? `${r.label.slice(0, 12)}…${r.label.slice(-19)}` : r.label)}</text>
 <rect x="${labelW}" y="${y + 3}" width="${x(r.m.p99) - labelW}" height="16" class="p99"/>
 <rect x="${labelW}" y="${y + 3}" width="${x(r.m.p95) - labelW}" height="16" class="p95"/>
 <rect x="${labelW}" y="${y + 3}" width="${x(r.m.p50) - labelW}" height="16" class="p50"/>
-<text x="${x(r.m.p99) + 4}" y="${y + 15}" class="val">${esc(formatValue(r.m.p95, unit))}</text></g>`;
+<text x="${x(r.m.p99) + 4}" y="${y + 15}" class="val">${esc(formatValue(r.m.p95, unit, r.m.name))}</text></g>`;
   });
   const h = rows.length * rowH + 10;
   const line =
     budget !== undefined
-      ? `<line x1="${x(budget)}" x2="${x(budget)}" y1="0" y2="${h}" class="budget"><title>budget ${esc(formatValue(budget, rows[0]!.m.unit))}</title></line>`
+      ? `<line x1="${x(budget)}" x2="${x(budget)}" y1="0" y2="${h}" class="budget"><title>budget ${esc(formatValue(budget, rows[0]!.m.unit, rows[0]!.m.name))}</title></line>`
       : '';
   return `<svg viewBox="0 0 ${W} ${h}" role="img" class="chart">${parts.join('')}${line}</svg>
 <p class="legend"><span class="k p50"></span>p50 <span class="k p95"></span>p95 <span class="k p99"></span>p99 — label shows p95${budget !== undefined ? '; dashed line: budget' : ''}</p>`;
@@ -50,12 +50,12 @@ export function distribution(m: HistogramMetric): string {
   const rects = bars
     .map((b, i) => {
       const bh = (b.n / maxN) * (h - 20);
-      return `<rect x="${(i * bw).toFixed(1)}" y="${(h - 16 - bh).toFixed(1)}" width="${Math.max(1, bw - 1).toFixed(1)}" height="${bh.toFixed(1)}" class="bar"><title>${esc(formatValue(b.lo, m.unit))} – ${esc(formatValue(b.hi, m.unit))}: ${b.n}</title></rect>`;
+      return `<rect x="${(i * bw).toFixed(1)}" y="${(h - 16 - bh).toFixed(1)}" width="${Math.max(1, bw - 1).toFixed(1)}" height="${bh.toFixed(1)}" class="bar"><title>${esc(formatValue(b.lo, m.unit, m.name))} – ${esc(formatValue(b.hi, m.unit, m.name))}: ${b.n}</title></rect>`;
     })
     .join('');
   return `<svg viewBox="0 0 ${W} ${h}" class="chart dist" role="img">${rects}
-<text x="0" y="${h - 2}" class="val">${esc(formatValue(bars[0]!.lo, m.unit))}</text>
-<text x="${W}" y="${h - 2}" class="val" text-anchor="end">${esc(formatValue(bars[bars.length - 1]!.hi, m.unit))}</text></svg>`;
+<text x="0" y="${h - 2}" class="val">${esc(formatValue(bars[0]!.lo, m.unit, m.name))}</text>
+<text x="${W}" y="${h - 2}" class="val" text-anchor="end">${esc(formatValue(bars[bars.length - 1]!.hi, m.unit, m.name))}</text></svg>`;
 }
 
 /** A line chart of a gauge's timeline (t in ms since the run started). */

@@ -1,5 +1,8 @@
 import { reviewChecklist } from '../../report/checklist.js';
-import { formatAttributes, formatValue } from '../../report/format.js';
+import { detailFields } from '../../report/details.js';
+import { fixFirst, gainInWords } from '../../report/fixFirst.js';
+import { formatAttributes, formatSeries, formatValue } from '../../report/format.js';
+import { componentRenders } from '../../report/renders.js';
 import type {
   AuditReport,
   Finding,
@@ -55,7 +58,7 @@ function budgets(r: AuditReport): string {
     (
       b,
     ) => `<tr><td>${badge(b.status, LABEL[b.status])}</td><td><code>${esc(b.metric)}</code></td><td>${esc(formatAttributes(b.attributes ?? b.where))}</td>
-<td><code>${esc(b.expression)}</code></td><td>${b.status === 'no-data' ? `<span class="sub">${esc(b.reason ?? 'no data')}</span>` : esc(formatValue(b.observed, b.unit))}</td><td>${b.seriesFailed} / ${b.seriesChecked}</td></tr>`,
+<td><code>${esc(b.expression)}</code></td><td>${b.status === 'no-data' ? `<span class="sub">${esc(b.reason ?? 'no data')}</span>` : esc(formatValue(b.observed, b.unit, b.metric))}</td><td>${b.seriesFailed} / ${b.seriesChecked}</td></tr>`,
   );
   return `<section><h2>Budgets</h2><div class="scroll"><table><thead><tr><th>Status</th><th>Metric</th><th>Worst series</th><th>Budget</th><th>Observed</th><th>Series failed</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
 }
@@ -64,7 +67,7 @@ function finding(f: Finding): string {
   const ev: string[] = [];
   if (f.message) ev.push(`<li>${esc(f.message)}</li>`);
   for (const m of f.evidence.metrics ?? []) {
-    const v = m.value !== undefined ? ` = ${esc(formatValue(m.value, m.unit ?? ''))}` : '';
+    const v = m.value !== undefined ? ` = ${esc(formatValue(m.value, m.unit ?? '', m.name))}` : '';
     ev.push(
       `<li><code>${esc(m.name)}</code> ${esc(m.statistic ?? '')}${v} ${esc(formatAttributes(m.attributes))}</li>`,
     );
@@ -74,11 +77,55 @@ function finding(f: Finding): string {
   if (f.evidence.stack?.length)
     ev.push(`<li>at: <code>${esc(f.evidence.stack.slice(0, 3).join(' ← '))}</code></li>`);
   for (const a of f.evidence.artifacts ?? []) ev.push(`<li>artifact: <code>${esc(a)}</code></li>`);
-  if (f.evidence.details)
-    ev.push(`<li>details:<pre>${esc(JSON.stringify(f.evidence.details, null, 1))}</pre></li>`);
+  const fields = detailFields(f.evidence.details);
+  if (fields.length)
+    ev.push(
+      `<li><dl class="fields">${fields.map((d) => `<dt>${esc(d.label)}</dt><dd>${esc(d.value)}</dd>`).join('')}</dl></li>`,
+    );
   const how = `${f.how.method}, ${f.how.source}${f.how.intervalMs ? `, every ${f.how.intervalMs} ms` : ''}`;
-  return `<details class="finding"${f.severity === 'critical' ? ' open' : ''}><summary>${badge(f.severity, f.severity)} ${esc(f.title)} <span class="sub">(<code>${esc(f.rule)}</code> ×${f.occurrences})</span></summary>
-<ul class="ev">${ev.join('')}<li><b>Recommendation:</b> ${esc(f.recommendation)}</li><li class="sub">Measured: ${esc(how)}</li></ul></details>`;
+  ev.push(`<li class="sub">Measured: ${esc(how)}</li>`);
+  const impact = f.impact
+    ? `<p class="gain">${esc(gainInWords(f))} <span class="sub">(${esc(f.impact.basis)})</span></p>`
+    : '';
+  return `<div class="finding ${esc(f.severity)}-finding"><div class="head">${badge(f.severity, f.severity)} ${esc(f.title)} <span class="sub">(<code>${esc(f.rule)}</code> ×${f.occurrences})</span></div>
+${impact}<p class="rec"><b>Recommendation:</b> ${esc(f.recommendation)}</p>
+<details${f.severity === 'critical' ? ' open' : ''}><summary>Evidence</summary><ul class="ev">${ev.join('')}</ul></details></div>`;
+}
+
+function fixFirstSection(r: AuditReport): string {
+  const items = fixFirst(r);
+  if (items.length === 0)
+    return '<section class="fix-first"><h2>Fix first</h2><p>Nothing to fix first: no findings.</p></section>';
+  const li = items.map(
+    ({
+      finding: f,
+      where,
+      gain,
+    }) => `<li><div class="head">${badge(f.severity, f.severity)} ${esc(f.title)} <span class="sub">(<code>${esc(f.rule)}</code> ×${f.occurrences})</span></div>
+${where ? `<div><span class="sub">where:</span> ${esc(where)}</div>` : ''}<div class="gain">${esc(gain)}</div><div class="rec"><b>Fix:</b> ${esc(f.recommendation)}</div></li>`,
+  );
+  return `<section class="fix-first"><h2>Fix first</h2><ol class="fix">${li.join('')}</ol></section>`;
+}
+
+function reasons(r: AuditReport): string {
+  const list = r.summary.reasons ?? [];
+  if (list.length === 0) return '';
+  const policy = r.summary.failOn ? ` <span class="sub">(fails on ${esc(r.summary.failOn)})</span>` : '';
+  return `<div class="why"><b>${r.summary.status === 'fail' ? 'Why it fails' : 'Why it does not pass'}</b>${policy}<ul>${list.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></div>`;
+}
+
+function renders(r: AuditReport): string {
+  const rows = componentRenders(r);
+  if (rows.length === 0) return '';
+  const tr = rows
+    .slice(0, 50)
+    .map(
+      (c) =>
+        `<tr><td><code>${esc(c.component)}</code></td><td>${c.mounts}</td><td>${c.updates}</td><td>${c.unnecessary ? `<b>${c.unnecessary}</b>` : '0'}</td><td>${c.mounted ?? '–'}</td><td>${c.renderMs === undefined ? '–' : esc(formatValue(c.renderMs, 'ms'))}</td></tr>`,
+    )
+    .join('');
+  const more = rows.length > 50 ? `<p class="sub">… and ${rows.length - 50} more components.</p>` : '';
+  return `<section><h2>Renders per component</h2><div class="scroll"><table><thead><tr><th>Component</th><th>Mounts</th><th>Updates</th><th>Unnecessary</th><th>Mounted now</th><th>Render time</th></tr></thead><tbody>${tr}</tbody></table></div>${more}</section>`;
 }
 
 function findings(r: AuditReport): string {
@@ -98,7 +145,7 @@ function latency(r: AuditReport, name: string, title: string, label: (m: Histogr
   const budget = r.budgets.find((b) => b.metric === name && b.statistic === 'p95' && !b.where)?.threshold;
   const rows = ms.map(
     (m) =>
-      `<tr><td><code>${esc(label(m))}</code></td><td>${m.count}</td><td>${esc(formatValue(m.p50, m.unit))}</td><td>${esc(formatValue(m.p95, m.unit))}</td><td>${esc(formatValue(m.p99, m.unit))}</td><td>${esc(formatValue(m.max, m.unit))}</td></tr>`,
+      `<tr><td><code>${esc(label(m))}</code></td><td>${m.count}</td><td>${esc(formatValue(m.p50, m.unit, m.name))}</td><td>${esc(formatValue(m.p95, m.unit, m.name))}</td><td>${esc(formatValue(m.p99, m.unit, m.name))}</td><td>${esc(formatValue(m.max, m.unit, m.name))}</td></tr>`,
   );
   return `<section><h2>${esc(title)}</h2><div class="card">${percentileBars(
     ms.map((m) => ({ label: label(m), m })),
@@ -117,7 +164,7 @@ function runtime(r: AuditReport): string {
     for (const m of histograms(r, name)) {
       const kind = attr(m, 'v8js.gc.type');
       cards.push(
-        `<div class="card"><div>${esc(name)}${kind ? ` (${esc(kind)})` : ''}</div><div class="sub">p50 ${esc(formatValue(m.p50, m.unit))} · p99 ${esc(formatValue(m.p99, m.unit))} · max ${esc(formatValue(m.max, m.unit))} · ${m.count} samples</div>${distribution(m)}</div>`,
+        `<div class="card"><div>${esc(name)}${kind ? ` (${esc(kind)})` : ''}</div><div class="sub">p50 ${esc(formatValue(m.p50, m.unit, m.name))} · p99 ${esc(formatValue(m.p99, m.unit, m.name))} · max ${esc(formatValue(m.max, m.unit, m.name))} · ${m.count} samples</div>${distribution(m)}</div>`,
       );
     }
   }
@@ -131,7 +178,7 @@ function runtime(r: AuditReport): string {
     for (const g of gauges(r, name)) {
       if (!g.timeline) continue;
       cards.push(
-        `<div class="card"><div>${esc(name)}</div><div class="sub">last ${esc(formatValue(g.value, g.unit))} · max ${esc(formatValue(g.max, g.unit))}</div>${timeline(g.timeline.t, g.timeline.v, g.unit)}</div>`,
+        `<div class="card"><div>${esc(name)}</div><div class="sub">last ${esc(formatValue(g.value, g.unit, g.name))} · max ${esc(formatValue(g.max, g.unit, g.name))}</div>${timeline(g.timeline.t, g.timeline.v, g.unit)}</div>`,
       );
     }
   }
@@ -146,7 +193,7 @@ function vitals(r: AuditReport): string {
       const p75 = m.p75;
       const rating = attr(m, 'rating') || (p75 <= good ? 'good' : p75 > poor ? 'poor' : 'needs-improvement');
       const route = attr(m, 'page.route');
-      const value = name === 'webvitals.cls' ? p75.toFixed(3) : formatValue(p75, m.unit);
+      const value = formatValue(p75, m.unit, m.name);
       cards.push(
         `<div class="card"><div>${esc(label)}${route ? ` <span class="sub">${esc(route)}</span>` : ''}</div><div class="big">${esc(value)}</div><div>${badge(rating, rating)} <span class="sub">p75 of ${m.count}</span></div></div>`,
       );
@@ -170,7 +217,7 @@ function ml(r: AuditReport): string {
     const tput = gauges(r, 'ml.batch.throughput').find((g) => attr(g, 'ml.job.name') === job);
     const extra = [
       peak ? `peak memory ${formatValue(peak.max, 'B')}` : '',
-      tput ? `throughput ${formatValue(tput.value, tput.unit)}` : '',
+      tput ? `throughput ${formatValue(tput.value, tput.unit, tput.name)}` : '',
     ]
       .filter(Boolean)
       .join(' · ');
@@ -181,9 +228,7 @@ function ml(r: AuditReport): string {
 }
 
 function render(r: AuditReport): string {
-  const route = (m: HistogramMetric) =>
-    `${attr(m, 'http.request.method')} ${attr(m, 'http.route')} ${attr(m, 'http.status_class')}`.trim() ||
-    formatAttributes(m.attributes);
+  const route = (m: HistogramMetric) => formatSeries(m.attributes);
   const query = (m: HistogramMetric) =>
     attr(m, 'db.query.text') || attr(m, 'db.query.fingerprint') || formatAttributes(m.attributes);
   return `<!doctype html>
@@ -194,10 +239,10 @@ function render(r: AuditReport): string {
 <body><main>
 <h1>Performance audit: ${esc(r.subject.name)} ${badge(r.summary.status, LABEL[r.summary.status])}</h1>
 <div class="sub">run ${esc(r.runId)} · ${esc(r.startTime)} · ${esc(formatValue(r.durationMs, 'ms'))}${r.subject.version ? ` · version ${esc(r.subject.version)}` : ''}${r.runtime.node ? ` · Node ${esc(r.runtime.node)}` : ''}${r.runtime.cpus ? ` · ${r.runtime.cpus} CPUs` : ''}${r.runtime.memoryLimitBytes ? ` · memory limit ${esc(formatValue(r.runtime.memoryLimitBytes, 'B'))} (${esc(r.runtime.memoryLimitSource ?? '')})` : ''}</div>
-${summary(r)}${checklist(r)}${budgets(r)}${findings(r)}
+${reasons(r)}${fixFirstSection(r)}${summary(r)}${checklist(r)}${budgets(r)}${findings(r)}
 ${latency(r, 'http.server.request.duration', 'API latency per route', route)}
 ${latency(r, 'db.client.operation.duration', 'Query time per fingerprint', query)}
-${vitals(r)}${runtime(r)}${ml(r)}
+${vitals(r)}${renders(r)}${runtime(r)}${ml(r)}
 </main></body></html>
 `;
 }
