@@ -17,6 +17,8 @@ export interface SqlShape {
   valuesRows: number;
   /** Whether the statement limits its rows (LIMIT, FETCH FIRST/NEXT, TOP). */
   hasLimit: boolean;
+  /** Values in the statement's longest IN list before collapsing (0 without one): a chunk of a batch load. */
+  inListMax: number;
 }
 
 const KEYWORDS = new Set(
@@ -208,14 +210,30 @@ function tidy(text: string): string {
 export function normalizeSql(
   sql: string,
   dialect: SqlDialect = 'generic',
-): { text: string; valuesRows: number } {
+): { text: string; valuesRows: number; inListMax: number } {
   const { out, idents } = stripLiterals(sql, dialect);
   let text = tidy(out);
   const values = collapseValues(text);
   text = values.text;
   // Same statement with any number of values: IN lists (and tuple lists) collapse to one marker.
   text = text.replace(/\((\?(?:, \?)*)\)(?:, \(\1\))+/g, '($1), ...');
-  text = text.replace(/\bIN \((?:\?|\(\?(?:, \?)*\))(?:, (?:\?|\(\?(?:, \?)*\)|\.\.\.))*\)/g, 'IN (...)');
+  let inListMax = 0;
+  text = text.replace(
+    /\bIN \((?:\?|\(\?(?:, \?)*\))(?:, (?:\?|\(\?(?:, \?)*\)|\.\.\.))*\)/g,
+    (list: string) => {
+      // Items at the top level of the list: commas outside inner tuples, plus one.
+      let depth = 0;
+      let items = 1;
+      for (let i = 4; i < list.length - 1; i++) {
+        const c = list[i];
+        if (c === '(') depth++;
+        else if (c === ')') depth--;
+        else if (c === ',' && depth === 0) items++;
+      }
+      if (items > inListMax) inListMax = items;
+      return 'IN (...)';
+    },
+  );
   let valuesRows = values.rows;
   const union = UNION_ROWS.exec(text);
   if (union) {
@@ -226,7 +244,7 @@ export function normalizeSql(
     new RegExp(`${PLACEHOLDER}(\\d+)${PLACEHOLDER}`, 'g'),
     (_, k: string) => idents[Number(k)]!,
   );
-  return { text, valuesRows };
+  return { text, valuesRows, inListMax };
 }
 
 /** Short stable hash of normalized text: the first 12 hex digits of its SHA-1. */
@@ -264,7 +282,7 @@ function tableOf(text: string, operation: string): string | undefined {
 
 /** The shape of one statement: normalized text, fingerprint, operation, table. */
 export function fingerprintSql(sql: string, dialect: SqlDialect = 'generic'): SqlShape {
-  const { text, valuesRows } = normalizeSql(sql, dialect);
+  const { text, valuesRows, inListMax } = normalizeSql(sql, dialect);
   const operation = operationOf(text);
   return {
     text,
@@ -273,6 +291,7 @@ export function fingerprintSql(sql: string, dialect: SqlDialect = 'generic'): Sq
     table: tableOf(text, operation),
     valuesRows,
     hasLimit: /\b(?:LIMIT|TOP)\b|\bFETCH (?:FIRST|NEXT)\b/.test(text),
+    inListMax,
   };
 }
 

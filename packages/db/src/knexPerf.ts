@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Collector, CounterHandle, HistogramHandle } from '@perf/core';
 import { addRequestContextReader, currentRequestContext } from '@perf/core';
 import type { Knex } from 'knex';
-import { captureSite } from './callSite.js';
+import { appFrames, captureSite } from './callSite.js';
 import { dialectOf } from './dialect.js';
 import { createMysqlAdvisor } from './explain/mysql.js';
 import { createPostgresAdvisor } from './explain/postgres.js';
@@ -11,12 +11,13 @@ import { createSqliteAdvisor } from './explain/sqlite.js';
 import type { DialectAdvisor, ExplainDb, ExplainJob, RawQuery } from './explain/types.js';
 import { FingerprintCache, type SqlShape } from './fingerprint.js';
 import { LoopDelayJudge } from './loopDelayJudge.js';
-import { reportMissingIndex } from './missingIndex.js';
-import { type EvaluationContext, evaluateScope } from './nPlusOne.js';
+import { MissingIndexFindings } from './missingIndex.js';
+import { type EvaluationContext, evaluateScope, suppressed } from './nPlusOne.js';
 import { type KnexPerfOptions, resolveOptions } from './options.js';
 import { PairingMap } from './pairing.js';
 import { type AcquireContext, type PoolLike, PoolMonitor } from './poolMetrics.js';
 import { RequestScopes } from './requestScopes.js';
+import { RouteBook } from './routeBook.js';
 import { affectedRowsOf, rowsOf } from './rows.js';
 import { Scope, type ScopeLimits } from './scope.js';
 import {
@@ -26,7 +27,7 @@ import {
   type StatementDigestResult,
 } from './serverDigests.js';
 import { serverTimeByFingerprint } from './serverStatements.js';
-import { reportSlowQuery, reportUnbounded } from './slowQuery.js';
+import { addSlow, reportSlowQuery, reportUnbounded, type SlowTotals } from './slowQuery.js';
 import { SlowQueryJudge } from './slowQueryJudge.js';
 import { TransactionTracker } from './transactions.js';
 
@@ -117,7 +118,12 @@ interface JudgedPayload {
   shape: SqlShape;
   failed: boolean;
   site: Error | undefined;
+  route: string | undefined;
 }
+
+/** The request ('GET /route') or the scope a query ran under, for findings that name where. */
+const whereOf = (scope: Scope | undefined): string | undefined =>
+  scope ? (scope.kind === 'request' ? scope.name : (scope.route ?? scope.name)) : undefined;
 
 const MAX_HANDLES = 1000;
 /** Drivers that run each statement synchronously on the event loop. */
@@ -141,6 +147,7 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
   const cache = new FingerprintCache(dialect);
   const handles = new Map<string, ShapeHandles>();
   const pending = new PairingMap<string, Pending>();
+  const routeBook = new RouteBook(MAX_HANDLES);
   const sites = new WeakMap<object, Error>();
   const limits: ScopeLimits = {
     maxFingerprints: opts.maxFingerprintsPerScope,
@@ -148,7 +155,14 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
     sequentialMinTotalMs: opts.sequentialMinTotalMs,
     hotCount: Math.max(1, Math.min(opts.nPlusOneThreshold, opts.nPlusOneWriteThreshold) - 1),
   };
-  const evalCtx: EvaluationContext = { audit, options: opts, system, dialect, frames: new Map() };
+  const evalCtx: EvaluationContext = {
+    audit,
+    options: opts,
+    system,
+    dialect,
+    frames: new Map(),
+    totals: new Map(),
+  };
   let closed = false;
   let evictedCounter: CounterHandle | undefined;
 
@@ -261,6 +275,9 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
   const explainSettings = opts.explain
     ? { minTableRows: opts.explain.minTableRows, timeoutMs: opts.explain.timeoutMs }
     : undefined;
+  const indexFindings = opts.explain
+    ? new MissingIndexFindings(audit, system, opts.explain.minTableRows, routeBook)
+    : undefined;
   const explainQueue =
     advisor && opts.explain && explainSettings
       ? new ExplainQueue(
@@ -268,8 +285,8 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
             try {
               const advice = await withOwnConnection((db) => advisor(job, db, explainSettings));
               for (const a of advice) {
-                if (!opts.suppressFingerprints.has(job.shape.fingerprint))
-                  reportMissingIndex(audit, system, job.shape, a);
+                if (!suppressed(opts, [job.shape.fingerprint], appFrames(job.site)))
+                  indexFindings?.add(job.shape, a, job.site);
               }
             } catch (err) {
               // Driver errors can quote the statement with its values: keep only the error's code.
@@ -352,17 +369,27 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
 
   // Each query's time less the loop's delay over it (blocking, CPU starvation) is the query's own: that part
   // goes to the duration histogram and decides whether it is slow.
-  const slowQueries = new SlowQueryJudge(opts.slowQueryMs, (slow, server, count) =>
-    reportSlowQuery(audit, opts, system, slow, server, count),
-  );
+  const slowTotals = new Map<string, SlowTotals>();
+  const slowQueries = new SlowQueryJudge(opts.slowQueryMs, (slow, server, count) => {
+    const fp = slow.shape.fingerprint;
+    let totals = slowTotals.get(fp);
+    if (!totals) {
+      if (slowTotals.size >= MAX_HANDLES) slowTotals.clear();
+      totals = { count: 0, ms: 0, excessMs: 0, routes: [], allQueryMs: 0 };
+      slowTotals.set(fp, totals);
+    }
+    if (count > 0) addSlow(totals, slow, opts.slowQueryMs);
+    totals.allQueryMs = routeBook.totalMs;
+    reportSlowQuery(audit, opts, system, slow, server, count, totals);
+  });
   const judge = new LoopDelayJudge<JudgedPayload>(
     (q, loop) => {
-      const { h, shape, failed, site } = q.payload;
+      const { h, shape, failed, site, route } = q.payload;
       const own = q.ms - loop.callbackMs;
       h.duration.record(own);
       const time = { ownMs: own, clientMs: q.ms, loopMs: loop.callbackMs, delayedMs: loop.delayedMs };
       const slow = !failed && own > opts.slowQueryMs;
-      slowQueries.judge(slow ? { shape, time, duration: h.duration, site } : undefined, shape, q.ms);
+      slowQueries.judge(slow ? { shape, time, duration: h.duration, site, route } : undefined, shape, q.ms);
     },
     opts.maxPending,
     !SYNC_DRIVERS.has(String((client as { driverName?: unknown }).driverName)),
@@ -382,11 +409,19 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
     const h = handlesFor(shape);
     h.wall.record(ms);
     const failed = err !== undefined;
+    const where = whereOf(p.scope);
+    routeBook.add(shape.fingerprint, ms, where);
     judge.add({
       start: p.start,
       end: t,
       ms,
-      payload: { h, shape, failed, site: !failed && ms > opts.slowQueryMs ? siteFor(builder) : undefined },
+      payload: {
+        h,
+        shape,
+        failed,
+        site: !failed && ms > opts.slowQueryMs ? siteFor(builder) : undefined,
+        route: where,
+      },
     });
     let rows: number | undefined;
     if (failed) {
@@ -416,7 +451,7 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
         }
       }
       scope.record(shape, ms, singleRow, siteFor(builder));
-      scope.sequential.end(p.seq, ms, response);
+      scope.sequential.end(p.seq, ms, response, siteFor(builder));
     }
     if (!failed) {
       if (
@@ -435,7 +470,13 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
         explainQueue.wants(shape.fingerprint)
       ) {
         if (/\b(?:WHERE|JOIN)\b/.test(shape.text) && /^\s*(?:SELECT|WITH)\b/i.test(shape.text)) {
-          explainQueue.offer({ shape, sql: p.sql, bindings: p.bindings ?? [] });
+          explainQueue.offer({
+            shape,
+            sql: p.sql,
+            bindings: p.bindings ?? [],
+            route: where,
+            site: siteFor(builder),
+          });
         } else explainQueue.skip(shape.fingerprint);
       }
     }
@@ -642,6 +683,7 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
       slowQueries.flush();
       requests.endAll();
       await explainQueue?.idle();
+      indexFindings?.refresh();
     },
 
     async close() {
@@ -664,6 +706,7 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
       tx.endAll();
       explainQueue?.close();
       await explainQueue?.idle();
+      indexFindings?.refresh();
       pending.clear();
       // On Node 20 a used AsyncLocalStorage keeps promise hooks on for the whole process; release them.
       als.disable();
@@ -679,6 +722,7 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
       pool.attach(client.pool);
       pool.sample();
       requests.sweep(now(), 0);
+      indexFindings?.refresh();
     },
     stop: () => handle.close(),
   };

@@ -3,7 +3,10 @@ import type { SqlShape } from './fingerprint.js';
 
 /** Settings of the EXPLAIN-based missing-index advisor. */
 export interface ExplainOptions {
-  /** Tables estimated smaller than this are not worth an index finding. Default 1000 rows. */
+  /**
+   * A scan through an unindexed WHERE or JOIN column is reported whatever the table's size: as 'info' on a
+   * table under this many rows (it grows with the table), 'warning' from it on. Default 1000 rows.
+   */
   minTableRows?: number;
   /** Only explain fingerprints whose execution took at least this long. Default 0 ms (every SELECT). */
   minDurationMs?: number;
@@ -37,7 +40,12 @@ export interface KnexPerfOptions {
   nPlusOneThreshold?: number;
   /** Same single-row INSERT/UPDATE/DELETE this many times in one scope is an N+1 write. Default 5. */
   nPlusOneWriteThreshold?: number;
-  /** Back-to-back independent SELECTs needed for a 'db.sequential-queries' finding; 0 disables. Default 3. */
+  /**
+   * Repeats of a SELECT whose IN list holds at least this many values are chunks of a batch load (whereIn over a
+   * long id list), never an N+1. Default 50.
+   */
+  nPlusOneBatchInList?: number;
+  /** Back-to-back independent SELECTs needed for a 'db.sequential-queries' finding; 0 disables. Default 2. */
   sequentialMinQueries?: number;
   /** Summed time of such a run below which parallelizing is not worth a finding. Default 10 ms. */
   sequentialMinTotalMs?: number;
@@ -71,6 +79,7 @@ export interface KnexPerfOptions {
 export interface ResolvedOptions {
   nPlusOneThreshold: number;
   nPlusOneWriteThreshold: number;
+  nPlusOneBatchInList: number;
   sequentialMinQueries: number;
   sequentialMinTotalMs: number;
   slowQueryMs: number;
@@ -96,7 +105,8 @@ export function resolveOptions(o: KnexPerfOptions): ResolvedOptions {
   return {
     nPlusOneThreshold: Math.max(2, positive(o.nPlusOneThreshold, 5)),
     nPlusOneWriteThreshold: Math.max(2, positive(o.nPlusOneWriteThreshold, 5)),
-    sequentialMinQueries: positive(o.sequentialMinQueries, 3),
+    nPlusOneBatchInList: Math.max(2, positive(o.nPlusOneBatchInList, 50)),
+    sequentialMinQueries: positive(o.sequentialMinQueries, 2),
     sequentialMinTotalMs: positive(o.sequentialMinTotalMs, 10),
     slowQueryMs: positive(o.slowQueryMs, 50),
     unboundedRows: positive(o.unboundedRows, 1000),

@@ -14,6 +14,8 @@ export interface FingerprintTally {
   singleRowWriteMs: number;
   /** The first captured call site of this fingerprint in the scope. */
   site: Error | undefined;
+  /** Values in the longest IN list among its executions (a chunked batch load when large). */
+  inListMax: number;
 }
 
 /** Settings a scope needs; fixed per plugin instance. */
@@ -33,6 +35,8 @@ export class Scope {
   readonly fingerprints = new Map<string, FingerprintTally>();
   readonly sequential: SequentialTracker;
   queries = 0;
+  /** Summed time of the scope's finished queries, ms. */
+  totalMs = 0;
   droppedFingerprints = 0;
   captures = 0;
   /** Set when a repeated statement still lacks a call site: the next builders of the scope capture one. */
@@ -57,17 +61,27 @@ export class Scope {
   /** Records one finished query. */
   record(shape: SqlShape, ms: number, singleRowWrite: boolean, site: Error | undefined): void {
     this.queries++;
+    this.totalMs += ms;
     let t = this.fingerprints.get(shape.fingerprint);
     if (!t) {
       if (this.fingerprints.size >= this.limits.maxFingerprints) {
         this.droppedFingerprints++;
         return;
       }
-      t = { shape, count: 0, totalMs: 0, singleRowWrites: 0, singleRowWriteMs: 0, site: undefined };
+      t = {
+        shape,
+        count: 0,
+        totalMs: 0,
+        singleRowWrites: 0,
+        singleRowWriteMs: 0,
+        site: undefined,
+        inListMax: 0,
+      };
       this.fingerprints.set(shape.fingerprint, t);
     }
     t.count++;
     t.totalMs += ms;
+    if (shape.inListMax > t.inListMax) t.inListMax = shape.inListMax;
     if (singleRowWrite) {
       t.singleRowWrites++;
       t.singleRowWriteMs += ms;

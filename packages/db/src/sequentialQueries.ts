@@ -5,12 +5,19 @@ import { sampleValues } from './rows.js';
 interface RunEntry {
   shape: SqlShape;
   ms: number;
+  site: Error | undefined;
 }
 
-/** The longest qualifying run a scope saw. */
+/** The qualifying run a scope saw that running concurrently would save the most on. */
 export interface SequentialRun {
   shapes: SqlShape[];
+  /** Each statement's time, ms, in run order. */
+  times: number[];
+  /** Each statement's captured call site, if any, in run order. */
+  sites: (Error | undefined)[];
   totalMs: number;
+  /** What running them together saves: the sum less the slowest, ms. */
+  savingMs: number;
 }
 
 const MAX_RUN = 32;
@@ -39,15 +46,16 @@ export class SequentialTracker {
     }
     if (bindings?.some((b) => this.values.has(b))) this.close();
     if (this.run.length >= MAX_RUN) this.close();
-    const entry = { shape, ms: 0 };
+    const entry: RunEntry = { shape, ms: 0, site: undefined };
     this.run.push(entry);
     return entry;
   }
 
-  /** The query of `entry` finished after `ms` with `response`. */
-  end(entry: RunEntry | undefined, ms: number, response: unknown): void {
+  /** The query of `entry` finished after `ms` with `response`; `site` is where the app built it, if captured. */
+  end(entry: RunEntry | undefined, ms: number, response: unknown, site?: Error): void {
     if (!entry || !this.run.includes(entry)) return;
     entry.ms = ms;
+    entry.site = site;
     if (this.values.size < MAX_VALUES) sampleValues(response, this.values, MAX_VALUES);
   }
 
@@ -57,12 +65,19 @@ export class SequentialTracker {
     if (run.length >= this.minQueries && this.minQueries > 0) {
       const distinct = new Set(run.map((e) => e.shape.fingerprint)).size;
       const totalMs = run.reduce((s, e) => s + e.ms, 0);
+      const savingMs = totalMs - Math.max(...run.map((e) => e.ms));
       if (
         distinct >= this.minQueries &&
         totalMs >= this.minTotalMs &&
-        (!this.best || totalMs > this.best.totalMs)
+        (!this.best || savingMs > this.best.savingMs)
       ) {
-        this.best = { shapes: run.map((e) => e.shape), totalMs };
+        this.best = {
+          shapes: run.map((e) => e.shape),
+          times: run.map((e) => e.ms),
+          sites: run.map((e) => e.site),
+          totalMs,
+          savingMs,
+        };
       }
     }
     if (run.length) this.run = [];

@@ -18,6 +18,33 @@ export interface SlowExecution {
   time: QueryTime;
   duration: HistogramHandle;
   site: Error | undefined;
+  /** The request ('GET /route') or scope the execution ran under, if any. */
+  route?: string | undefined;
+}
+
+/** What a statement's slow executions added up to, for its one finding. */
+export interface SlowTotals {
+  /** Slow executions reported. */
+  count: number;
+  /** Their own time, ms. */
+  ms: number;
+  /** Their time over the threshold, ms: the least a fix must remove. */
+  excessMs: number;
+  /** Routes (or scopes) they ran under, first seen first, at most MAX_ROUTES. */
+  routes: string[];
+  /** All query time the plugin saw so far, ms: what the share is of. */
+  allQueryMs: number;
+}
+
+const MAX_ROUTES = 10;
+
+/** Adds one slow execution to its statement's totals. */
+export function addSlow(totals: SlowTotals, slow: SlowExecution, thresholdMs: number): void {
+  totals.count++;
+  totals.ms += slow.time.ownMs;
+  totals.excessMs += Math.max(0, slow.time.ownMs - thresholdMs);
+  if (slow.route && totals.routes.length < MAX_ROUTES && !totals.routes.includes(slow.route))
+    totals.routes.push(slow.route);
 }
 
 /** One execution's time: as the client saw it, the part the event loop explains, and the query's own. */
@@ -43,8 +70,14 @@ export function reportSlowQuery(
   { shape, time, duration, site }: SlowExecution,
   server: ServerTime | undefined,
   count = 1,
+  totals?: SlowTotals,
 ): void {
   const frames = appFrames(site);
+  const routes = totals?.routes ?? [];
+  const site0 = frames[0] ? (/\(([^()]+)\)\s*$/.exec(frames[0])?.[1] ?? frames[0]) : undefined;
+  const under = routes.length
+    ? ` in ${routes.slice(0, 2).join(', ')}${routes.length > 2 ? ` and ${routes.length - 2} more` : ''}`
+    : '';
   if (suppressed(options, [shape.fingerprint], frames)) return;
   const stats = statsOf(duration);
   const ms = time.ownMs;
@@ -66,9 +99,16 @@ export function reportSlowQuery(
     key: shape.fingerprint,
     area: 'database',
     severity: ms > 20 * options.slowQueryMs ? 'critical' : 'warning',
-    title: `Slow query on ${shape.table ?? 'the database'}: ${Math.round(ms)} ms (threshold ${options.slowQueryMs} ms)`,
+    title:
+      `Slow query on ${shape.table ?? 'the database'}${under}: ${Math.round(ms)} ms (threshold ${options.slowQueryMs} ms)` +
+      (site0 ? `, from ${site0}` : ''),
     message:
       `\`${shape.text.slice(0, 300)}\` took ${round(ms)} ms${loop}` +
+      (routes.length ? ` under ${routes.join(', ')}` : '') +
+      (frames[0] ? `, called from ${frames[0]}` : '') +
+      (totals && totals.count > 1
+        ? ` (${totals.count} slow executions, ${round(totals.ms)} ms in all)`
+        : '') +
       (stats ? `; its p95 over ${stats.count} executions is ${round(stats.p95)} ms.` : '.') +
       serverText,
     evidence: {
@@ -90,6 +130,9 @@ export function reportSlowQuery(
         ...(shape.table ? { 'db.collection.name': shape.table } : {}),
       },
       details: {
+        routes,
+        callSite: frames[0] ?? null,
+        slowExecutions: totals?.count ?? null,
         durationMs: round(ms),
         clientMs: round(time.clientMs),
         eventLoopDelayMs: round(time.loopMs),
@@ -102,6 +145,19 @@ export function reportSlowQuery(
         serverExecutions: server?.count ?? null,
       },
     },
+    ...(totals && totals.allQueryMs > 0
+      ? {
+          impact: {
+            share: Math.min(1, Math.round((totals.ms / totals.allQueryMs) * 1000) / 1000),
+            of: 'query time' as const,
+            scope: routes.length === 1 ? routes[0] : shape.fingerprint,
+            savingMs: round(totals.excessMs),
+            basis:
+              "its slow executions' own time over all query time seen; saving = their time over the threshold " +
+              '(the least a fix must remove), summed',
+          },
+        }
+      : {}),
     recommendation: outside
       ? 'The database answers fast; look outside it: connection pool waits, network latency, and the event loop ' +
         '(node.event-loop-blocked, node.cpu-starved) delaying the response.'

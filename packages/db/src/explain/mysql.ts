@@ -1,4 +1,11 @@
-import { aliasesOf, predicateColumns, suggestIndex } from './predicates.js';
+import {
+  aliasesOf,
+  hasUsableIndex,
+  indexColumns,
+  joinColumns,
+  predicateColumns,
+  suggestIndex,
+} from './predicates.js';
 import { resultRows, TableInfoCache } from './tableInfo.js';
 import type { DialectAdvisor, IndexAdvice } from './types.js';
 
@@ -10,6 +17,8 @@ interface PlanTable {
   rows_examined_per_scan?: number | string;
   attached_condition?: string;
 }
+
+const FULL_SCANS = new Set(['ALL', 'index', 'hash_ALL', 'hash_index']);
 
 /** Every `table` node of MySQL's or MariaDB's JSON plan (nested_loop, block-nl-join, subqueries ...). */
 function planTables(node: unknown, out: PlanTable[], depth = 0): PlanTable[] {
@@ -33,9 +42,9 @@ function parsePlan(result: unknown): unknown {
 }
 
 /**
- * MySQL and MariaDB: `EXPLAIN FORMAT=JSON`. A table with access_type ALL and no key, examining at least
- * minTableRows (MariaDB: `rows`; MySQL: `rows_examined_per_scan`), with an attached_condition on its own
- * columns, lacks an index. MariaDB's layout has no cost_info and names tables by alias, as MySQL's does.
+ * MySQL and MariaDB: `EXPLAIN FORMAT=JSON`. A table read in full (access_type ALL, or index: a whole index), filtered on its own
+ * columns (attached_condition) or joined on them (`JOIN t ON ...`), with no index starting with one of those
+ * columns, lacks an index, whatever its size (rows examined: MariaDB `rows`, MySQL `rows_examined_per_scan`). MariaDB's layout has no cost_info and names tables by alias, as MySQL's does.
  * Runs in a READ ONLY transaction with a statement timeout (MariaDB: SET STATEMENT max_statement_time;
  * MySQL: the MAX_EXECUTION_TIME optimizer hint).
  */
@@ -57,32 +66,43 @@ export function createMysqlAdvisor(): DialectAdvisor {
       const aliases = aliasesOf(job.shape.text);
       const advice: IndexAdvice[] = [];
       for (const t of planTables(plan, [])) {
-        if (t.access_type !== 'ALL' || (t.key !== undefined && t.key !== null) || !t.attached_condition)
-          continue;
+        // A full read: ALL (the table), index (a whole index, when it covers the columns but cannot seek by the
+        // filtered or joined one), or MariaDB's hash join building from either.
+        if (!FULL_SCANS.has(String(t.access_type))) continue;
         const rows = Number(t.rows_examined_per_scan ?? t.rows ?? 0);
-        if (!(rows >= settings.minTableRows)) continue;
         const name = t.table_name!;
         const table = aliases.get(name) ?? name;
+        const bare = table.split('.').pop()!;
         const known = await tables.columnsOf(table, async () =>
           resultRows(
             await raw(
               'SELECT column_name AS c FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ?',
-              [table.split('.').pop()],
+              [bare],
             ),
           ).map((r) => String(r.c ?? r.COLUMN_NAME)),
         );
-        const cols = predicateColumns(
-          t.attached_condition,
-          new Set([name, table, table.split('.').pop()!]),
-          known,
+        const qualifiers = new Set([name, table, bare]);
+        // A joined table under a block-nested-loop join carries its ON condition on the join node, not its own.
+        const filter = t.attached_condition ? predicateColumns(t.attached_condition, qualifiers, known) : [];
+        const columns = indexColumns(job.shape.text, qualifiers, known, filter);
+        if (columns.length === 0) continue;
+        // On a small table the optimizer may scan although an index exists: that is no missing index.
+        const leading = new Set(
+          resultRows(
+            await raw(
+              'SELECT column_name AS c FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ? AND seq_in_index = 1',
+              [bare],
+            ),
+          ).map((r) => String(r.c ?? r.COLUMN_NAME)),
         );
-        if (cols.length === 0) continue;
-        const columns = cols.map((c) => c.column);
+        if (hasUsableIndex(leading, columns)) continue;
+        const joins = joinColumns(job.shape.text, qualifiers, known).filter((c) => columns.includes(c));
         advice.push({
           table,
           columns,
           estimatedRows: rows,
-          planStep: `access_type ALL (no key) on ${table}, ~${rows} rows examined`,
+          ...(joins.length ? { joinColumns: joins } : {}),
+          planStep: `access_type ${t.access_type} (${t.key && !String(t.key).startsWith('#hash#') ? `all of index ${t.key}` : 'no key'}) on ${table}, ~${rows} rows examined`,
           createIndex: suggestIndex(table, columns, '`'),
           source: maria ? 'MariaDB EXPLAIN FORMAT=JSON' : 'MySQL EXPLAIN FORMAT=JSON',
         });

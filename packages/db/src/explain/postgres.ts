@@ -1,4 +1,4 @@
-import { predicateColumns, suggestIndex } from './predicates.js';
+import { hasUsableIndex, indexColumns, joinColumns, predicateColumns, suggestIndex } from './predicates.js';
 import { quoteTable } from './quote.js';
 import { boundedCount, resultRows, TableInfoCache } from './tableInfo.js';
 import type { DialectAdvisor, IndexAdvice } from './types.js';
@@ -15,7 +15,7 @@ interface PlanNode {
 
 function seqScans(node: PlanNode | undefined, out: PlanNode[], depth = 0): PlanNode[] {
   if (!node || depth > 100) return out;
-  if (/Seq Scan$/.test(node['Node Type'] ?? '') && node.Filter && node['Relation Name']) out.push(node);
+  if (/Seq Scan$/.test(node['Node Type'] ?? '') && node['Relation Name']) out.push(node);
   for (const child of node.Plans ?? []) seqScans(child, out, depth + 1);
   return out;
 }
@@ -58,10 +58,11 @@ export function toKnexPlaceholders(
 }
 
 /**
- * PostgreSQL: `EXPLAIN (FORMAT JSON)` (arrives parsed). A Seq Scan (or Parallel Seq Scan) with a Filter on a
- * relation of at least minTableRows (pg_class.reltuples, or a bounded count before the first ANALYZE)
- * lacks an index on the filtered columns. The planner rightly prefers a seq scan on small tables, hence
- * the row threshold. Runs in a READ ONLY transaction with SET LOCAL statement_timeout.
+ * PostgreSQL: `EXPLAIN (FORMAT JSON)` (arrives parsed). A Seq Scan (or Parallel Seq Scan) with a Filter on its
+ * relation's columns, or of a relation the statement joins on its columns (`JOIN t ON ...`), lacks an index
+ * when no index of the relation starts with one of those columns, whatever its size (rows: pg_class.reltuples,
+ * or a bounded count before the first ANALYZE). The planner rightly prefers a seq scan on small tables even
+ * with an index, hence the catalog check rather than trusting the plan alone. Runs in a READ ONLY transaction with SET LOCAL statement_timeout.
  */
 export function createPostgresAdvisor(): DialectAdvisor {
   // Per advisor (per knex instance): two databases may have tables of the same name.
@@ -87,24 +88,37 @@ export function createPostgresAdvisor(): DialectAdvisor {
             ),
           ).map((r) => String(r.c)),
         );
-        const cols = predicateColumns(
-          node.Filter!,
-          new Set([relation, table, node.Alias ?? relation]),
-          known,
+        const qualifiers = new Set([relation, table, node.Alias ?? relation]);
+        const filter = node.Filter ? predicateColumns(node.Filter, qualifiers, known) : [];
+        const columns = indexColumns(job.shape.text, qualifiers, known, filter);
+        if (columns.length === 0) continue;
+        // The planner rightly scans a small table even when an index exists: that is no missing index.
+        const leading = new Set(
+          resultRows(
+            await raw(
+              'SELECT a.attname AS c FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] WHERE i.indrelid = to_regclass(?)',
+              [regclass],
+            ),
+          ).map((r) => String(r.c)),
         );
-        if (cols.length === 0) continue;
+        if (hasUsableIndex(leading, columns)) continue;
         const stats = resultRows(
           await raw('SELECT reltuples AS n FROM pg_class WHERE oid = to_regclass(?)', [regclass]),
         );
         let rows = Number(stats[0]?.n ?? -1);
-        if (!(rows >= 0) || rows === 0) rows = await boundedCount(raw, regclass, settings.minTableRows);
-        if (rows < settings.minTableRows) continue;
-        const columns = cols.map((c) => c.column);
+        let atLeast = false;
+        if (!(rows >= 0) || rows === 0) {
+          rows = await boundedCount(raw, regclass, settings.minTableRows);
+          atLeast = rows >= settings.minTableRows;
+        }
+        const joins = joinColumns(job.shape.text, qualifiers, known).filter((c) => columns.includes(c));
         advice.push({
           table,
           columns,
           estimatedRows: Math.round(rows),
-          planStep: `${node['Node Type']} on ${table} with a Filter on ${columns.join(', ')}`,
+          ...(atLeast ? { rowsAtLeast: true } : {}),
+          ...(joins.length ? { joinColumns: joins } : {}),
+          planStep: `${node['Node Type']} on ${table}${node.Filter ? ` with a Filter on ${filter.map((c) => c.column).join(', ')}` : ''}${joins.length ? `, joined on ${joins.join(', ')}` : ''}`,
           createIndex: suggestIndex(table, columns, '"'),
           source: 'PostgreSQL EXPLAIN (FORMAT JSON)',
         });

@@ -102,3 +102,59 @@ export function suggestIndex(table: string, columns: string[], quote: '"' | '`')
     .join('.');
   return `CREATE INDEX ${name} ON ${qualified} (${columns.map((c) => quoteIdent(c, quote)).join(', ')});`;
 }
+
+const JOIN_REF = new RegExp(
+  String.raw`\bJOIN\s+(${IDENT}(?:\.${IDENT})?)(?:\s+(?:AS\s+)?(${IDENT}))?\s+ON\b`,
+  'g',
+);
+const ON_CLAUSE =
+  /\bON\s+(.+?)(?=\b(?:LEFT|RIGHT|INNER|OUTER|FULL|CROSS|NATURAL|JOIN|WHERE|GROUP BY|ORDER BY|LIMIT|HAVING|UNION|WINDOW|RETURNING)\b|$)/g;
+
+/** Whether the table known by one of `qualifiers` is joined (`JOIN t ON ...`): probed once per outer row. */
+export function isJoined(text: string, qualifiers: Set<string>): boolean {
+  for (const m of text.matchAll(JOIN_REF)) {
+    const table = unquote(m[1]!);
+    const alias = m[2] ? unquote(m[2]) : undefined;
+    if (qualifiers.has(table) || qualifiers.has(table.split('.').pop()!) || (alias && qualifiers.has(alias)))
+      return true;
+  }
+  return false;
+}
+
+/** Columns of the table known by one of `qualifiers` that the statement's `JOIN ... ON` conditions match on. */
+export function joinColumns(text: string, qualifiers: Set<string>, known: Set<string> | undefined): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(ON_CLAUSE)) {
+    for (const c of predicateColumns(m[1]!, qualifiers, known))
+      if (!out.includes(c.column)) out.push(c.column);
+  }
+  return out;
+}
+
+/**
+ * The columns an index for a scanned table should cover: its filter's equality columns, then the columns it
+ * is joined on (so the index also serves the join, or covers the join key), then its range columns. A joined
+ * table (`JOIN t ON ...`) is looked up once per outer row, so its join columns count alone; the driving table's
+ * join columns only complete an index its own filter needs.
+ */
+export function indexColumns(
+  text: string,
+  qualifiers: Set<string>,
+  known: Set<string> | undefined,
+  filter: PredicateColumn[],
+): string[] {
+  const join = filter.length > 0 || isJoined(text, qualifiers) ? joinColumns(text, qualifiers, known) : [];
+  const out: string[] = [];
+  const add = (c: string) => {
+    if (!out.includes(c)) out.push(c);
+  };
+  for (const c of filter) if (c.equality) add(c.column);
+  for (const c of join) add(c);
+  for (const c of filter) if (!c.equality) add(c.column);
+  return out;
+}
+
+/** Whether an index already starts with one of `columns` (the plan skipped it because the table is small). */
+export function hasUsableIndex(leading: Set<string>, columns: string[]): boolean {
+  return columns.some((c) => leading.has(c) || leading.has(c.toLowerCase()));
+}

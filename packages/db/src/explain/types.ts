@@ -17,6 +17,10 @@ export interface ExplainJob {
   /** The SQL as knex sent it (placeholders, no values). */
   sql: string;
   bindings: readonly unknown[];
+  /** The request ('GET /route') or scope the statement ran under, if any. */
+  route?: string | undefined;
+  /** Where the app built the statement, if captured. */
+  site?: Error | undefined;
 }
 
 /** Settings each dialect's advisor receives. */
@@ -29,8 +33,12 @@ export interface ExplainSettings {
 export interface IndexAdvice {
   table: string;
   columns: string[];
-  /** Rows in the table (estimate, or a bounded count: at least minTableRows). */
+  /** Rows the scan examines (the table's rows: an estimate, or a count bounded at minTableRows). */
   estimatedRows: number | undefined;
+  /** Whether estimatedRows is a bound reached (the table holds at least that many rows). */
+  rowsAtLeast?: boolean;
+  /** The columns among `columns` the statement joins the table on. */
+  joinColumns?: string[];
   /** The plan step, with no values: 'SCAN orders', 'Seq Scan on orders', 'access_type ALL on orders'. */
   planStep: string;
   /** The suggested statement. */
