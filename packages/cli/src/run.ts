@@ -9,12 +9,14 @@ import type { Io } from './io-types.js';
 export const USAGE = `perf-audit <command> [options]
 
 Commands:
-  check  <report.json> [--budgets file]                 exit 0 when every budget passes, 1 when one fails
-  report <report.json> [--format console|md|json|html] [--budgets file] [-o file]
+  check  <report.json> [--budgets file] [--fail-on critical|warning|budgets]
+                                      exit 0 when every budget passes and no finding at or above --fail-on
+                                      (default critical), 1 otherwise; opens with "Fix first"
+  report <report.json> [--format console|md|json|html] [--budgets file] [--fail-on level] [-o file]
   merge  <a.json> <b.json> ... [-o merged.json] [--budgets file]   exact histogram merge
   diff   <base.json> <head.json> [--threshold 5%] [--fail-on 10%]  p50/p95 change with a noise guard
 
-Exit codes: 0 ok, 1 a budget failed or a regression beyond --fail-on, 2 bad input.
+Exit codes: 0 ok, 1 a budget or a finding failed the check or a regression beyond --fail-on, 2 bad input.
 `;
 
 type Command = (files: string[], flags: Record<string, string | undefined>, io: Io) => Promise<number>;

@@ -1,4 +1,5 @@
 import { seriesKey } from './audit/seriesKey.js';
+import { formatSeries } from './report/format.js';
 import type { Attributes, AuditReport, Metric } from './schema/index.js';
 
 export interface DiffOptions {
@@ -10,6 +11,8 @@ export interface DiffOptions {
 export interface MetricChange {
   name: string;
   attributes: Attributes;
+  /** The whole series for a reader, e.g. 'GET /api/brands 2xx' (see formatSeries): two rows never look alike. */
+  series: string;
   unit: string;
   statistic: 'p50' | 'p95' | 'value' | 'mean';
   base: number;
@@ -51,6 +54,7 @@ function compare(b: Metric, h: Metric, stat: MetricChange['statistic'], minRel: 
   return {
     name: b.name,
     attributes: b.attributes,
+    series: formatSeries(b.attributes),
     unit: b.unit,
     statistic: stat,
     base,
@@ -78,7 +82,7 @@ export function diffReports(base: AuditReport, head: AuditReport, options: DiffO
     const stats: MetricChange['statistic'][] = m.kind === 'histogram' ? ['p50', 'p95'] : ['mean'];
     for (const s of stats) changes.push(compare(m, h, s, minRel));
   }
-  const label = (m: Metric) => `${m.name} ${JSON.stringify(m.attributes)}`;
+  const label = (m: Metric) => `${m.name} ${formatSeries(m.attributes)}`.trimEnd();
   return {
     changes,
     onlyInBase: [...a].filter(([k]) => !b.has(k)).map(([, m]) => label(m)),

@@ -1,4 +1,4 @@
-import { diffReports, formatAttributes, formatValue, type MetricChange } from '@perf/core';
+import { diffReports, formatValue, type MetricChange } from '@perf/core';
 import { EXIT, InputError } from '../errors.js';
 import { readReport } from '../io.js';
 import type { Io } from '../io-types.js';
@@ -12,10 +12,15 @@ function parsePercent(flag: string, value: string | undefined, fallback: number)
 
 const pct = (r: number) => (Number.isFinite(r) ? `${r >= 0 ? '+' : ''}${(r * 100).toFixed(1)}%` : 'new');
 
+// Routes and other attributes may come from browsers: no control character reaches the terminal.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+
+/** One change, labelled with its whole series (method, route, status class, then every other attribute). */
 function row(c: MetricChange): string {
-  const where = formatAttributes(c.attributes);
-  const noise = c.noise !== undefined ? ` (noise ±${formatValue(c.noise, c.unit)})` : '';
-  return `  ${c.verdict.padEnd(11)} ${c.name}${where ? ` {${where}}` : ''} ${c.statistic}: ${formatValue(c.base, c.unit)} -> ${formatValue(c.head, c.unit)} ${pct(c.relative)}${noise}`;
+  const where = clean(c.series);
+  const noise = c.noise !== undefined ? ` (noise ±${formatValue(c.noise, c.unit, c.name)})` : '';
+  return `  ${c.verdict.padEnd(11)} ${c.name}${where ? ` ${where}` : ''} ${c.statistic}: ${formatValue(c.base, c.unit, c.name)} -> ${formatValue(c.head, c.unit, c.name)} ${pct(c.relative)}${noise}`;
 }
 
 /**
@@ -39,8 +44,15 @@ export async function diff(
   );
   for (const c of [...changed].sort((a, b) => Math.abs(b.relative) - Math.abs(a.relative)))
     io.out(`${row(c)}\n`);
-  if (d.onlyInBase.length) io.out(`  only in base: ${d.onlyInBase.length} series\n`);
-  if (d.onlyInHead.length) io.out(`  only in head: ${d.onlyInHead.length} series\n`);
+  for (const [side, list] of [
+    ['base', d.onlyInBase],
+    ['head', d.onlyInHead],
+  ] as const) {
+    if (list.length === 0) continue;
+    io.out(`  only in ${side}: ${list.length} series\n`);
+    for (const label of list.slice(0, 20)) io.out(`    ${clean(label)}\n`);
+    if (list.length > 20) io.out(`    … and ${list.length - 20} more\n`);
+  }
   if (failOn !== undefined) {
     const bad = changed.filter((c) => c.verdict === 'regression' && Math.abs(c.relative) > failOn);
     if (bad.length) {
