@@ -19,7 +19,7 @@ import { selfTime } from './selfTime.js';
 import { classifyStall } from './stallCause.js';
 import type { Stall } from './stallDetector.js';
 import { StallDetector } from './stallDetector.js';
-import { Starvation } from './starvation.js';
+import { STARVED_WINDOWS, Starvation } from './starvation.js';
 import { ThreadClock } from './threadClock.js';
 
 const MB = 1024 * 1024;
@@ -116,13 +116,24 @@ export function nodeRuntime(options: RuntimeOptions = {}): NodeRuntimeCollector 
     if (wallMs <= 0) return;
     windowStart = now;
 
+    // Process CPU over the window (all threads), for the CPU gauge below and the starvation split here.
+    const cpu = process.cpuUsage(cpuPrev);
+    cpuPrev = process.cpuUsage();
+    const processCpuMs = (cpu.user + cpu.system) / 1000;
+
     // What the JS thread did this window: on a CPU, waiting for one, or neither (Linux only).
     const thread = windowClock?.delta();
     if (thread) {
-      const share = starvation.addWindow(wallMs, thread.waitMs, thread.throttledMs);
+      const share = starvation.addWindow(
+        wallMs,
+        thread.waitMs,
+        thread.throttledMs,
+        processCpuMs - thread.cpuMs,
+        o.starvedRatio,
+      );
       a.gauge('process.cpu.starvation').set(share);
       if (thread.throttledMs > 0) a.counter('process.cpu.throttled_time').add(thread.throttledMs);
-      if (share >= o.starvedRatio && thread.waitMs >= o.stallThresholdMs / 2) {
+      if (starvation.starvedWindows >= STARVED_WINDOWS && thread.waitMs >= o.stallThresholdMs / 2) {
         starvation.addRoutes(inFlight.during(now - wallMs, now));
         raise(
           starvation.finding(
@@ -260,8 +271,6 @@ export function nodeRuntime(options: RuntimeOptions = {}): NodeRuntimeCollector 
     }
 
     // CPU over the available CPU.
-    const cpu = process.cpuUsage(cpuPrev);
-    cpuPrev = process.cpuUsage();
     const cpuWall = now - wallPrev;
     wallPrev = now;
     if (cpuWall > 0) {

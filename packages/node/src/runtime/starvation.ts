@@ -2,6 +2,8 @@ import type { FindingInput } from '@perf/core';
 import type { Stall } from './stallDetector.js';
 
 const MAX_ROUTES = 20;
+/** Consecutive windows over the ratio before the wait alone (no starved stall) is a finding: one busy second is not. */
+export const STARVED_WINDOWS = 2;
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 
 /**
@@ -16,15 +18,30 @@ export class Starvation {
   worstShare = 0;
   stalls = 0;
   longestStallMs = 0;
+  /** CPU time the process's other threads (libuv pool, GC helpers, workers) used in the windows, ms. */
+  otherThreadsCpuMs = 0;
+  /** Consecutive windows at or over the ratio, up to now. */
+  starvedWindows = 0;
   private readonly routes = new Map<string, number>();
 
-  /** One window's wait; answers its share of the window's wall time. */
-  addWindow(wallMs: number, waitMs: number, throttledMs: number): number {
+  /**
+   * One window: the JS thread's wait for a core, the cgroup's throttled time, and the CPU the process's other
+   * threads used. Answers the wait's share of the window's wall time.
+   */
+  addWindow(
+    wallMs: number,
+    waitMs: number,
+    throttledMs: number,
+    otherThreadsCpuMs: number,
+    ratio: number,
+  ): number {
     const share = wallMs > 0 ? Math.min(1, waitMs / wallMs) : 0;
     this.wallMs += wallMs;
     this.waitMs += waitMs;
     this.throttledMs += throttledMs;
+    this.otherThreadsCpuMs += Math.max(0, otherThreadsCpuMs);
     if (share > this.worstShare) this.worstShare = share;
+    this.starvedWindows = share >= ratio ? this.starvedWindows + 1 : 0;
     return share;
   }
 
@@ -50,6 +67,10 @@ export class Starvation {
     const why = throttled
       ? `its cgroup's CPU limit${quota !== undefined ? ` (${quota.toFixed(2)} CPU)` : ''} throttled it for ${Math.round(this.throttledMs)} ms`
       : 'other work on the host held the core (the cgroup did not throttle it)';
+    const own =
+      this.otherThreadsCpuMs >= this.waitMs / 4
+        ? ` Meanwhile this process's own other threads (libuv pool: compression, crypto, fs; GC helpers; workers) used ${Math.round(this.otherThreadsCpuMs)} ms of CPU: on a single core they compete with the event loop too.`
+        : '';
     const stalls = this.stalls
       ? ` ${this.stalls} event-loop stall(s), the longest ${Math.round(this.longestStallMs)} ms, came from this wait, not from the app's code.`
       : '';
@@ -61,7 +82,7 @@ export class Starvation {
       title: `CPU starved: the JS thread waited for a core ${pct(overall)} of the time (${throttled ? 'cgroup CPU limit' : 'host contended'})`,
       message:
         `The event-loop thread was runnable but not running for ${Math.round(this.waitMs)} ms of ` +
-        `${Math.round(this.wallMs)} ms (worst window ${pct(this.worstShare)}): ${why}.${stalls} ` +
+        `${Math.round(this.wallMs)} ms (worst window ${pct(this.worstShare)}): ${why}.${own}${stalls} ` +
         'Latency and query times measured meanwhile include this wait; stalls and queries it explains are not ' +
         'reported as blocking or slow.' +
         (names.length ? ` Routes affected: ${names.slice(0, 5).join(', ')}.` : ''),
@@ -73,6 +94,7 @@ export class Starvation {
           waitMs: this.waitMs,
           wallMs: this.wallMs,
           throttledMs: this.throttledMs,
+          otherThreadsCpuMs: this.otherThreadsCpuMs,
           cpuQuota: quota ?? null,
           starvedStalls: this.stalls,
           longestStarvedStallMs: this.longestStallMs,
