@@ -127,7 +127,7 @@ describe('Fix first opens every reporter', () => {
       'explains ~38% of GET /api/contributions request time; fixing it saves ~1.2 s over 142 requests',
     );
     expect(section).toContain('<b>Fix:</b> Load the channels in one query (WHERE channel_id IN (...)).');
-    expect(section.match(/<li>/g)).toHaveLength(5);
+    expect(section.match(/<li class="sev-/g)).toHaveLength(5);
     expect(html).toContain('<div class="why"><b>Why it fails</b>');
   });
 

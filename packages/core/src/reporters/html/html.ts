@@ -101,7 +101,7 @@ function fixFirstSection(r: AuditReport): string {
       finding: f,
       where,
       gain,
-    }) => `<li><div class="head">${badge(f.severity, f.severity)} ${esc(f.title)} <span class="sub">(<code>${esc(f.rule)}</code> ×${f.occurrences})</span></div>
+    }) => `<li class="sev-${esc(f.severity)}"><div class="head">${badge(f.severity, f.severity)} ${esc(f.title)} <span class="sub">(<code>${esc(f.rule)}</code> ×${f.occurrences})</span></div>
 ${where ? `<div><span class="sub">where:</span> ${esc(where)}</div>` : ''}<div class="gain">${esc(gain)}</div><div class="rec"><b>Fix:</b> ${esc(f.recommendation)}</div></li>`,
   );
   return `<section class="fix-first"><h2>Fix first</h2><ol class="fix">${li.join('')}</ol></section>`;

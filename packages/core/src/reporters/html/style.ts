@@ -11,7 +11,7 @@ main{max-width:1180px;margin:0 auto;padding:16px}h1{font-size:22px;margin:4px 0}
 .scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;background:var(--card)}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--ln);vertical-align:top}
 th{font-size:12px;color:var(--mut);font-weight:600}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-word}
 div.finding{background:var(--card);border:1px solid var(--ln);border-radius:8px;padding:8px 12px;margin:8px 0}.finding .head{font-weight:600}.finding p{margin:4px 0}.finding summary{cursor:pointer;color:var(--mut);font-size:13px}
-.fix-first ol.fix{padding-left:22px}.fix-first li{background:var(--card);border:1px solid var(--ln);border-left:4px solid var(--bad);border-radius:8px;padding:8px 12px;margin:8px 0}.fix-first li>div{margin:2px 0}.fix-first .head{font-weight:600}
+.fix-first ol.fix{padding-left:22px}.fix-first li{background:var(--card);border:1px solid var(--ln);border-left:4px solid var(--bad);border-radius:8px;padding:8px 12px;margin:8px 0}.fix-first li.sev-warning{border-left-color:var(--warn)}.fix-first li.sev-info{border-left-color:var(--na)}.fix-first li>div{margin:2px 0}.fix-first .head{font-weight:600}
 .gain{color:var(--fg)}.rec b{color:var(--ok)}.why{background:#fdecea;border:1px solid #f3c1bd;border-radius:8px;padding:8px 12px;margin:10px 0}.why ul{margin:4px 0;padding-left:18px}
 dl.fields{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:4px 0}dl.fields dt{color:var(--mut)}dl.fields dd{margin:0;overflow-wrap:anywhere}
 .ev{margin:6px 0 0 0;padding-left:18px}.ev li{margin:2px 0}pre{white-space:pre-wrap;word-break:break-word;background:#f0f2f5;padding:6px;border-radius:4px;font-size:12px}
