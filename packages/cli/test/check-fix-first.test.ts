@@ -83,7 +83,7 @@ describe('perf-audit check: Fix first and a status that tells the truth', () => 
       [
         '  1. warning  N+1 on GET /api/contributions  db.n-plus-one ×142',
         '     where: GET /api/contributions',
-        '     gain:  explains ~38% of GET /api/contributions request time; fixing it saves ~1.2 s over 142 requests',
+        '     gain:  explains ~38% of GET /api/contributions request time; fixing it saves ~1.2 s over 142 occurrences',
         '     fix:   Load the channels in one query.',
       ].join('\n'),
     );

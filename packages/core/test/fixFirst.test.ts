@@ -45,10 +45,10 @@ describe('fixFirst', () => {
     expect(top.map((t) => t.rank)).toEqual([1, 2, 3, 4, 5]);
     expect(top[0]).toMatchObject({
       where: 'GET /api/contributions',
-      gain: 'explains ~38% of GET /api/contributions request time; fixing it saves ~1.2 s over 142 requests',
+      gain: 'explains ~38% of GET /api/contributions request time; fixing it saves ~1.2 s over 142 occurrences',
     });
     expect(top[1]!.gain).toBe(
-      'explains ~90% of select … where week = ? query time; fixing it saves ~300 ms over 1 query',
+      'explains ~90% of select … where week = ? query time; fixing it saves ~300 ms over 1 occurrence',
     );
   });
 

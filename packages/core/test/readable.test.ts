@@ -90,7 +90,7 @@ describe('Fix first opens every reporter', () => {
     expect(lines.slice(4, 8)).toEqual([
       '  1. critical N+1 on GET /api/contributions  db.n-plus-one ×142',
       '     where: GET /api/contributions',
-      '     gain:  explains ~38% of GET /api/contributions request time; fixing it saves ~1.2 s over 142 requests',
+      '     gain:  explains ~38% of GET /api/contributions request time; fixing it saves ~1.2 s over 142 occurrences',
       '     fix:   Load the channels in one query (WHERE channel_id IN (...)).',
     ]);
     expect(out.indexOf('Fix first')).toBeLessThan(out.indexOf('  backend '));
@@ -109,7 +109,7 @@ describe('Fix first opens every reporter', () => {
       [
         '1. **N+1 on GET /api/contributions** (`db.n-plus-one`, critical, ×142)',
         '   - where: GET /api/contributions',
-        '   - gain: explains \\~38% of GET /api/contributions request time; fixing it saves \\~1.2 s over 142 requests',
+        '   - gain: explains \\~38% of GET /api/contributions request time; fixing it saves \\~1.2 s over 142 occurrences',
         '   - fix: Load the channels in one query (WHERE channel\\_id IN (...)).',
         '2. **Slow query on t0**',
       ].join('\n'),
@@ -124,7 +124,7 @@ describe('Fix first opens every reporter', () => {
     const section = html.slice(start, html.indexOf('</section>', start));
     expect(section).toContain('N+1 on GET /api/contributions');
     expect(section).toContain(
-      'explains ~38% of GET /api/contributions request time; fixing it saves ~1.2 s over 142 requests',
+      'explains ~38% of GET /api/contributions request time; fixing it saves ~1.2 s over 142 occurrences',
     );
     expect(section).toContain('<b>Fix:</b> Load the channels in one query (WHERE channel_id IN (...)).');
     expect(section.match(/<li class="sev-/g)).toHaveLength(5);

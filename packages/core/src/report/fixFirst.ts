@@ -1,4 +1,4 @@
-import type { AuditReport, Finding, Impact, Severity } from '../schema/index.js';
+import type { AuditReport, Finding, Severity } from '../schema/index.js';
 import { formatValue } from './format.js';
 
 /** One entry of the "Fix first" list: a finding, where it is, and what fixing it gains, in words. */
@@ -8,7 +8,7 @@ export interface FixFirstItem {
   finding: Finding;
   /** Where the cause is: the impact's scope, else the route, component, job or fingerprint in the evidence. */
   where?: string;
-  /** e.g. "explains ~38% of GET /contributions request time; fixing it saves ~1.2 s over 142 requests". */
+  /** e.g. "explains ~38% of GET /contributions request time; fixing it saves ~1.2 s over 142 occurrences". */
   gain: string;
 }
 
@@ -20,15 +20,6 @@ export interface FixFirstOptions {
 }
 
 const SEVERITY: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
-
-/** What the occurrences of a finding count, by what its share is of. */
-const NOUN: Record<Impact['of'], [string, string]> = {
-  'request time': ['request', 'requests'],
-  'query time': ['query', 'queries'],
-  'wall time': ['occurrence', 'occurrences'],
-  'render time': ['render', 'renders'],
-  'job time': ['run', 'runs'],
-};
 
 /** 0 when the finding carries an estimated saving, 1 a share only, 2 no impact at all. */
 const impactGroup = (f: Finding) => (f.impact?.savingMs !== undefined ? 0 : f.impact ? 1 : 2);
@@ -81,10 +72,10 @@ export function gainInWords(f: Finding): string {
   const impact = f.impact;
   if (!impact) return `seen ${n} time${n === 1 ? '' : 's'}; no estimate of its share`;
   const scope = impact.scope ? `${impact.scope} ` : '';
-  const [one, many] = NOUN[impact.of];
   let words = `explains ${percent(impact.share)} of ${scope}${impact.of}`;
   if (impact.savingMs !== undefined)
-    words += `; fixing it saves ~${formatValue(impact.savingMs, 'ms')} over ${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+    // What an occurrence is differs by rule (a request, a query, a report window), so it is not named.
+    words += `; fixing it saves ~${formatValue(impact.savingMs, 'ms')} over ${n.toLocaleString('en-US')} occurrence${n === 1 ? '' : 's'}`;
   return words;
 }
 
