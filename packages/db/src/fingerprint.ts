@@ -206,6 +206,9 @@ function tidy(text: string): string {
     .replace(/(?:\s*;)+$/, '');
 }
 
+/** An IN list of placeholders or placeholder tuples, before any collapsing. */
+const IN_LIST = /\bIN \((?:\?|\(\?(?:, \?)*\))(?:, (?:\?|\(\?(?:, \?)*\)))*\)/g;
+
 /** Normalized, literal-free text of a statement and the rows of its VALUES list. */
 export function normalizeSql(
   sql: string,
@@ -215,25 +218,22 @@ export function normalizeSql(
   let text = tidy(out);
   const values = collapseValues(text);
   text = values.text;
-  // Same statement with any number of values: IN lists (and tuple lists) collapse to one marker.
-  text = text.replace(/\((\?(?:, \?)*)\)(?:, \(\1\))+/g, '($1), ...');
+  // Same statement with any number of values: IN lists (and tuple lists) collapse to one marker. The longest
+  // list's length is kept first (a chunk of a batch load is not an N+1), tuples counting one value each.
   let inListMax = 0;
-  text = text.replace(
-    /\bIN \((?:\?|\(\?(?:, \?)*\))(?:, (?:\?|\(\?(?:, \?)*\)|\.\.\.))*\)/g,
-    (list: string) => {
-      // Items at the top level of the list: commas outside inner tuples, plus one.
-      let depth = 0;
-      let items = 1;
-      for (let i = 4; i < list.length - 1; i++) {
-        const c = list[i];
-        if (c === '(') depth++;
-        else if (c === ')') depth--;
-        else if (c === ',' && depth === 0) items++;
-      }
-      if (items > inListMax) inListMax = items;
-      return 'IN (...)';
-    },
-  );
+  for (const m of text.matchAll(IN_LIST)) {
+    let depth = 0;
+    let items = 1;
+    for (let i = 4; i < m[0].length - 1; i++) {
+      const c = m[0][i];
+      if (c === '(') depth++;
+      else if (c === ')') depth--;
+      else if (c === ',' && depth === 0) items++;
+    }
+    if (items > inListMax) inListMax = items;
+  }
+  text = text.replace(/\((\?(?:, \?)*)\)(?:, \(\1\))+/g, '($1), ...');
+  text = text.replace(/\bIN \((?:\?|\(\?(?:, \?)*\))(?:, (?:\?|\(\?(?:, \?)*\)|\.\.\.))*\)/g, 'IN (...)');
   let valuesRows = values.rows;
   const union = UNION_ROWS.exec(text);
   if (union) {

@@ -460,7 +460,7 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
         shape.operation === 'SELECT' &&
         !shape.hasLimit
       ) {
-        reportUnbounded(audit, opts, system, shape, rows, siteFor(builder));
+        reportUnbounded(audit, opts, system, shape, rows, siteFor(builder), where);
       }
       if (
         explainQueue &&

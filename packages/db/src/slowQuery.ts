@@ -179,16 +179,24 @@ export function reportUnbounded(
   shape: SqlShape,
   rows: number,
   site: Error | undefined,
+  route?: string,
 ): void {
   const frames = appFrames(site);
   if (suppressed(options, [shape.fingerprint], frames)) return;
+  const site0 = frames[0] ? (/\(([^()]+)\)\s*$/.exec(frames[0])?.[1] ?? frames[0]) : undefined;
   audit.finding({
     rule: 'db.unbounded-result',
     key: shape.fingerprint,
     area: 'database',
     severity: rows > 100 * options.unboundedRows ? 'critical' : 'warning',
-    title: `Unbounded SELECT on ${shape.table ?? 'the database'} returned ${rows} rows`,
-    message: `\`${shape.text.slice(0, 300)}\` has no LIMIT and returned ${rows} rows (threshold ${options.unboundedRows}); the result grows with the table.`,
+    title:
+      `Unbounded SELECT on ${shape.table ?? 'the database'}${route ? ` in ${route}` : ''} returned ${rows} rows` +
+      (site0 ? `, from ${site0}` : ''),
+    message:
+      `\`${shape.text.slice(0, 300)}\` has no LIMIT and returned ${rows} rows (threshold ${options.unboundedRows})` +
+      (route ? ` under ${route}` : '') +
+      (frames[0] ? `, called from ${frames[0]}` : '') +
+      '; the result grows with the table.',
     evidence: {
       samples: [shape.text.slice(0, 4096)],
       ...(frames.length ? { stack: frames } : {}),
@@ -197,7 +205,12 @@ export function reportUnbounded(
         'db.query.fingerprint': shape.fingerprint,
         ...(shape.table ? { 'db.collection.name': shape.table } : {}),
       },
-      details: { rows, threshold: options.unboundedRows },
+      details: {
+        rows,
+        threshold: options.unboundedRows,
+        route: route ?? null,
+        callSite: frames[0] ?? null,
+      },
     },
     recommendation:
       'Paginate (keyset: WHERE id > ? ORDER BY id LIMIT n, or LIMIT/OFFSET for small pages), or aggregate in SQL ' +

@@ -112,3 +112,14 @@ describe('FingerprintCache', () => {
     expect(cache.size).toBe(2);
   });
 });
+
+describe('inListMax', () => {
+  it('counts the longest IN list before it collapses, tuples as one value each', () => {
+    const ids = Array.from({ length: 120 }, (_, i) => `$${i + 1}`).join(', ');
+    const pg = fingerprintSql(`select * from t where id in (${ids}) and k in ($121, $122)`, 'postgresql');
+    expect(pg.inListMax).toBe(120);
+    expect(pg.text).toBe('SELECT * FROM t WHERE id IN (...) AND k IN (...)');
+    expect(fingerprintSql('select * from t where (a, b) in ((?, ?), (?, ?), (?, ?))').inListMax).toBe(3);
+    expect(fingerprintSql('select * from t where id = ?').inListMax).toBe(0);
+  });
+});
