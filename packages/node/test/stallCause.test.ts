@@ -206,7 +206,7 @@ describe.runIf(linux)('stall cause from the thread scheduler numbers (real proce
     expect(block.impact?.of).toBe('request time');
     expect(block.impact?.savingMs).toBeCloseTo(d.totalStallMs as number);
     expect(block.impact?.share as number).toBeGreaterThan(0.1);
-    expect(block.impact?.basis).toMatch(/ms of waiting against/);
+    expect(block.impact?.basis).toMatch(/ms inside the stalls, of the \d+ ms those routes/);
     const hash = blocked.find((f) => f.key === 'cpu GET /hash')!;
     expect(hash.occurrences).toBe(2);
     // The last /wait requests were still in flight through both: held up, but not the blocking route.

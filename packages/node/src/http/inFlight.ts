@@ -108,6 +108,33 @@ class InFlightRequests {
   }
 
   /**
+   * What a stall of [from, to] did to the requests: 'METHOD route' -> requests in flight for at least `minMs` of
+   * it (held up), and 'METHOD route' -> the time its requests spent inside it, summed (a request that began just
+   * before `to` adds only its few ms, one that ran through the whole stall adds all of it).
+   */
+  overlap(
+    from: number,
+    to: number,
+    minMs: number,
+  ): { routes: Map<string, number>; delay: Map<string, number> } {
+    const routes = new Map<string, number>();
+    const delay = new Map<string, number>();
+    const add = (route: string, ms: number) => {
+      if (ms <= 0) return;
+      delay.set(route, (delay.get(route) ?? 0) + ms);
+      if (ms >= minMs) routes.set(route, (routes.get(route) ?? 0) + 1);
+    };
+    for (const s of this.active()) add(`${s.method} ${s.route}`, to - Math.max(from, s.startTime));
+    for (let i = 0; i < RECENT; i++) {
+      const end = this.recentEnd[i]!;
+      if (end < 0 || end < from) continue;
+      const ms = Math.min(end, to) - Math.max(from, this.recentStart[i]!);
+      add(`${this.recentMethod[i]} ${this.recentRoute[i]}`, ms);
+    }
+    return { routes, delay };
+  }
+
+  /**
    * The requests that held through a stall of [from, to] (in flight through all of it: they lasted at least
    * `minMs`), and the route that most likely ran the blocking code: the only route among them, else the only
    * route among those that already finished (nothing ends during a stall, so a request that finished between

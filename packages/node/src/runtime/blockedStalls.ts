@@ -24,10 +24,10 @@ interface StallGroup {
   cpuMs: number;
   waitMs: number;
   offMs: number;
-  /** 'METHOD route' -> requests in flight during one of the stalls (each stall counted once per request). */
+  /** 'METHOD route' -> requests held up (in flight through a stall), summed over the stalls. */
   routes: Map<string, number>;
-  /** Sum over stalls of the stall's length times the requests it held up, ms. */
-  requestDelayMs: number;
+  /** 'METHOD route' -> time its requests spent inside the stalls, summed, ms (every route in flight). */
+  delay: Map<string, number>;
 }
 
 /** What the HTTP registry knows of the routes a stall hit: their total request time, ms. */
@@ -70,9 +70,13 @@ export class BlockedStalls {
       g.offMs += b.offMs;
     }
     for (const [route, n] of stall.routes) {
-      g.requestDelayMs += stall.durationMs * n;
       if (g.routes.has(route) || g.routes.size < MAX_ROUTES)
         g.routes.set(route, (g.routes.get(route) ?? 0) + n);
+    }
+    const delay =
+      stall.requestDelay ?? new Map([...stall.routes].map(([r, n]) => [r, n * stall.durationMs] as const));
+    for (const [route, ms] of delay) {
+      if (g.delay.has(route) || g.delay.size < MAX_ROUTES) g.delay.set(route, (g.delay.get(route) ?? 0) + ms);
     }
     return this.finding(g, context);
   }
@@ -102,7 +106,7 @@ export class BlockedStalls {
       waitMs: 0,
       offMs: 0,
       routes: new Map(),
-      requestDelayMs: 0,
+      delay: new Map(),
     };
     this.groups.set(key, g);
     return g;
@@ -190,48 +194,50 @@ export class BlockedStalls {
             ? { onCpuMs: g.cpuMs, waitingForCpuMs: g.waitMs, offCpuMs: g.offMs, measuredStalls: g.measured }
             : {}),
           routesHit: Object.fromEntries(routes),
-          requestDelayMs: g.requestDelayMs,
+          requestDelayMs: sum(g.delay.values()),
         },
       },
       recommendation: offCpu ? RECOMMENDATIONS.eventLoopOffCpu : RECOMMENDATIONS.eventLoopBlocked,
-      impact: this.impact(g, names, context),
+      impact: this.impact(g, context),
       how: { method: 'sampled', source: context.source },
     };
   }
 
   /**
-   * The stalls' share of the affected routes' request time where the HTTP registry knows it (each request in
-   * flight waited the whole stall), else of wall time since the collector started; the saving is the stall time.
+   * The time requests spent inside the stalls as a share of those routes' request time, where the HTTP registry
+   * knows it; else the stalls' share of wall time since the collector started. The saving is the stall time.
    */
-  private impact(
-    g: StallGroup,
-    names: string[],
-    context: { wallMs: number; requestTime?: RequestTimeOf },
-  ): Impact {
+  private impact(g: StallGroup, context: { wallMs: number; requestTime?: RequestTimeOf }): Impact {
     const wallShare = context.wallMs > 0 ? Math.min(1, g.totalMs / context.wallMs) : 1;
     const wall = `${Math.round(g.totalMs)} ms of stalls in ${Math.round(context.wallMs)} ms of wall time (${pct(wallShare)})`;
-    const requestMs = names.length ? context.requestTime?.(names) : undefined;
-    const scope = names.slice(0, 5).join(', ').slice(0, 512);
+    const byDelay = [...g.delay.entries()].sort((x, y) => y[1] - x[1]).map(([r]) => r);
+    const requestMs = byDelay.length ? context.requestTime?.(byDelay) : undefined;
+    const delayMs = sum(g.delay.values());
     if (requestMs !== undefined && requestMs > 0) {
-      const share = Math.min(1, g.requestDelayMs / requestMs);
+      const more = byDelay.length > 5 ? ` and ${byDelay.length - 5} more` : '';
       return {
-        share,
+        share: Math.min(1, delayMs / requestMs),
         of: 'request time',
-        ...(scope ? { scope } : {}),
+        scope: `${byDelay.slice(0, 5).join(', ')}${more}`.slice(0, 512),
         savingMs: g.totalMs,
         basis:
-          `Each request in flight waited out the stall: ${Math.round(g.requestDelayMs)} ms of waiting against ` +
-          `${Math.round(requestMs)} ms of request time on the routes hit; ${wall}.`,
+          `Requests in flight spent ${Math.round(delayMs)} ms inside the stalls, of the ${Math.round(requestMs)} ms ` +
+          `those routes' requests took; ${wall}.`,
       };
     }
     return {
       share: wallShare,
       of: 'wall time',
-      ...(scope ? { scope } : {}),
+      ...(g.culprit ? { scope: g.culprit } : {}),
       savingMs: g.totalMs,
       basis: `The loop ran nothing else during the stalls: ${wall}.`,
     };
   }
 }
 
+const sum = (xs: Iterable<number>) => {
+  let n = 0;
+  for (const x of xs) n += x;
+  return n;
+};
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;

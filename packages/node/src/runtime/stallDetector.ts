@@ -4,11 +4,17 @@ import { selfTime } from './selfTime.js';
 import { classifyStall, type StallBreakdown } from './stallCause.js';
 import type { ThreadClock } from './threadClock.js';
 
-/** One event-loop stall: how long, when it ended, the routes in flight, and what the thread did meanwhile. */
+/** One event-loop stall: how long, when it ended, the requests it held up, and what the thread did meanwhile. */
 export interface Stall {
   durationMs: number;
   endTime: number;
+  /** 'METHOD route' -> requests it held up (in flight for at least half of it). */
   routes: Map<string, number>;
+  /**
+   * 'METHOD route' -> time its requests spent inside the stall, summed, ms (every route in flight at some point
+   * of it; default: the duration times the requests held up).
+   */
+  requestDelay?: Map<string, number>;
   /**
    * The route that most likely ran the blocking code ('METHOD route'), when one can be told: see
    * `inFlight.holders()`. Undefined when several routes (or none) were in flight through the whole stall.
@@ -61,11 +67,15 @@ export class StallDetector {
       this.count++;
       this.totalMs += late;
       if (late > this.maxMs) this.maxMs = late;
+      // The requests it held up (in flight for at least half of it) and the time they all spent inside it; the
+      // route that ran the blocking code when it can be told.
+      const { routes, delay: spent } = inFlight.overlap(now - late, now, late / 2);
       const { culprit } = inFlight.holders(now - late, now, late * 0.9);
       onStall({
         durationMs: late,
         endTime: now,
-        routes: inFlight.during(now - late, now),
+        routes,
+        requestDelay: spent,
         ...(culprit !== undefined ? { culprit } : {}),
         breakdown: classifyStall(late, interval, delta, this.thresholdMs),
       });
