@@ -157,6 +157,24 @@ describe('Fix first opens every reporter', () => {
   });
 });
 
+describe('findings within a severity', () => {
+  it('are listed by impact in markdown and HTML, not by how often a threshold was crossed', () => {
+    const index = findingInput({
+      rule: 'db.missing-index',
+      key: 'weekly_media.week',
+      title: 'Full scan of weekly_media',
+      impact: { share: 0.7, of: 'query time', savingMs: 500, basis: 'b' },
+    });
+    const r = actionableReport([index]);
+    const md = markdownReporter.render(r);
+    const warnings = md.slice(md.indexOf('### warning'));
+    expect(warnings.indexOf('Full scan of weekly_media')).toBeLessThan(warnings.indexOf('Slow query on t0'));
+    const html = htmlReporter.render(r);
+    const h = html.slice(html.indexOf('<h3>warning'));
+    expect(h.indexOf('Full scan of weekly_media')).toBeLessThan(h.indexOf('Slow query on t0'));
+  });
+});
+
 describe('readable HTML', () => {
   it('shows each finding’s recommendation and impact outside the collapsed evidence', () => {
     const html = htmlReporter.render(actionableReport());

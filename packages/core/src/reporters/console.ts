@@ -1,4 +1,4 @@
-import { fixFirst } from '../report/fixFirst.js';
+import { compareByImpact, fixFirst } from '../report/fixFirst.js';
 import { formatAttributes, formatValue } from '../report/format.js';
 import type { AuditReport, Severity, Status } from '../schema/index.js';
 import type { RenderOptions, Reporter } from './reporter.js';
@@ -74,7 +74,7 @@ function render(r: AuditReport, options: RenderOptions = {}): string {
           .join('  ')}  ${row[4]}`,
       );
   }
-  const top = r.findings.slice(0, options.topFindings ?? 5);
+  const top = [...r.findings].sort(compareByImpact).slice(0, options.topFindings ?? 5);
   if (top.length) {
     lines.push('', paint('bold', `Top findings (${r.findings.length})`));
     for (const f of top) {

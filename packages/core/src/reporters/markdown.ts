@@ -1,6 +1,6 @@
 import { reviewChecklist } from '../report/checklist.js';
 import { detailFields } from '../report/details.js';
-import { fixFirst, gainInWords } from '../report/fixFirst.js';
+import { compareByImpact, fixFirst, gainInWords } from '../report/fixFirst.js';
 import { formatAttributes, formatValue } from '../report/format.js';
 import { componentRenders } from '../report/renders.js';
 import type { AuditReport, Finding, Severity, Status } from '../schema/index.js';
@@ -109,7 +109,7 @@ function render(r: AuditReport): string {
   out.push('', '## Findings', '');
   if (r.findings.length === 0) out.push('No findings.');
   for (const sev of ['critical', 'warning', 'info'] as Severity[]) {
-    const fs = r.findings.filter((f) => f.severity === sev);
+    const fs = r.findings.filter((f) => f.severity === sev).sort(compareByImpact);
     if (fs.length === 0) continue;
     out.push(`### ${sev} (${fs.length})`, '', ...fs.map(findingBlock), '');
   }

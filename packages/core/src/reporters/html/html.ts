@@ -1,6 +1,6 @@
 import { reviewChecklist } from '../../report/checklist.js';
 import { detailFields } from '../../report/details.js';
-import { fixFirst, gainInWords } from '../../report/fixFirst.js';
+import { compareByImpact, fixFirst, gainInWords } from '../../report/fixFirst.js';
 import { formatAttributes, formatSeries, formatValue } from '../../report/format.js';
 import { componentRenders } from '../../report/renders.js';
 import type {
@@ -131,7 +131,7 @@ function renders(r: AuditReport): string {
 function findings(r: AuditReport): string {
   if (r.findings.length === 0) return '<section><h2>Findings</h2><p>No findings.</p></section>';
   const groups = (['critical', 'warning', 'info'] as Severity[])
-    .map((sev) => [sev, r.findings.filter((f) => f.severity === sev)] as const)
+    .map((sev) => [sev, r.findings.filter((f) => f.severity === sev).sort(compareByImpact)] as const)
     .filter(([, fs]) => fs.length > 0)
     .map(([sev, fs]) => `<h3>${esc(sev)} (${fs.length})</h3>${fs.map(finding).join('')}`);
   return `<section><h2>Findings</h2>${groups.join('')}</section>`;
