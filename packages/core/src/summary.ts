@@ -1,4 +1,4 @@
-import { formatAttributes, formatValue } from './report/format.js';
+import { formatSeries, formatValue } from './report/format.js';
 import { AREAS } from './schema/constants.js';
 import type {
   Area,
@@ -46,9 +46,9 @@ export function statusWith(budgets: BudgetResult[], findings: Finding[], failOn?
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-/** One line per failing budget, e.g. "budget http.server.request.duration p95 < 200ms failed: 482 ms on …". */
+/** One line per failing budget, e.g. "budget http.server.request.duration p95 < 200ms failed: 482 ms on POST /api/fit 2xx". */
 export function budgetReason(b: BudgetResult): string {
-  const where = formatAttributes(b.attributes ?? b.where);
+  const where = formatSeries(b.attributes ?? b.where);
   const series = b.seriesChecked > 1 ? ` (${b.seriesFailed} of ${b.seriesChecked} series)` : '';
   return clip(
     `budget ${b.metric} ${b.expression} failed: ${formatValue(b.observed, b.unit, b.metric)}${where ? ` on ${where}` : ''}${series}`,

@@ -81,7 +81,7 @@ describe('status that tells the truth', () => {
     const s = audit.report().summary;
     expect(s.status).toBe('fail');
     expect(s.reasons).toEqual([
-      'budget http.server.request.duration p95 < 10ms failed: 40 ms on http.route=/slow, http.request.method=GET (1 of 2 series)',
+      'budget http.server.request.duration p95 < 10ms failed: 40 ms on GET /slow (1 of 2 series)',
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { compareByImpact, fixFirst } from '../report/fixFirst.js';
-import { formatAttributes, formatValue } from '../report/format.js';
+import { formatSeries, formatValue } from '../report/format.js';
 import type { AuditReport, Severity, Status } from '../schema/index.js';
 import type { RenderOptions, Reporter } from './reporter.js';
 
@@ -61,7 +61,7 @@ function render(r: AuditReport, options: RenderOptions = {}): string {
     const rows = r.budgets.map((b) => [
       status(b.status),
       clean(b.metric),
-      clean(formatAttributes(b.attributes ?? b.where)),
+      clean(formatSeries(b.attributes ?? b.where)),
       b.expression,
       b.status === 'no-data' ? clean(b.reason ?? '') : formatValue(b.observed, b.unit, b.metric),
     ]);

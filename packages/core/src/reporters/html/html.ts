@@ -57,7 +57,7 @@ function budgets(r: AuditReport): string {
   const rows = r.budgets.map(
     (
       b,
-    ) => `<tr><td>${badge(b.status, LABEL[b.status])}</td><td><code>${esc(b.metric)}</code></td><td>${esc(formatAttributes(b.attributes ?? b.where))}</td>
+    ) => `<tr><td>${badge(b.status, LABEL[b.status])}</td><td><code>${esc(b.metric)}</code></td><td>${esc(formatSeries(b.attributes ?? b.where))}</td>
 <td><code>${esc(b.expression)}</code></td><td>${b.status === 'no-data' ? `<span class="sub">${esc(b.reason ?? 'no data')}</span>` : esc(formatValue(b.observed, b.unit, b.metric))}</td><td>${b.seriesFailed} / ${b.seriesChecked}</td></tr>`,
   );
   return `<section><h2>Budgets</h2><div class="scroll"><table><thead><tr><th>Status</th><th>Metric</th><th>Worst series</th><th>Budget</th><th>Observed</th><th>Series failed</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
