@@ -460,7 +460,17 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
         shape.operation === 'SELECT' &&
         !shape.hasLimit
       ) {
-        reportUnbounded(audit, opts, system, shape, rows, siteFor(builder), where);
+        const seen = routeBook.get(shape.fingerprint);
+        reportUnbounded(
+          audit,
+          opts,
+          system,
+          shape,
+          rows,
+          siteFor(builder),
+          where,
+          seen ? { ms: seen.ms, allQueryMs: routeBook.totalMs } : undefined,
+        );
       }
       if (
         explainQueue &&

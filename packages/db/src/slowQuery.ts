@@ -180,6 +180,7 @@ export function reportUnbounded(
   rows: number,
   site: Error | undefined,
   route?: string,
+  time?: { ms: number; allQueryMs: number },
 ): void {
   const frames = appFrames(site);
   if (suppressed(options, [shape.fingerprint], frames)) return;
@@ -212,6 +213,17 @@ export function reportUnbounded(
         callSite: frames[0] ?? null,
       },
     },
+    ...(time && time.allQueryMs > 0
+      ? {
+          impact: {
+            share: Math.min(1, Math.round((time.ms / time.allQueryMs) * 1000) / 1000),
+            of: 'query time' as const,
+            ...(route ? { scope: route } : {}),
+            basis:
+              "the statement's time over all query time seen; no saving estimated: a page's cost depends on the page size chosen",
+          },
+        }
+      : {}),
     recommendation:
       'Paginate (keyset: WHERE id > ? ORDER BY id LIMIT n, or LIMIT/OFFSET for small pages), or aggregate in SQL ' +
       'instead of loading every row into the app.',

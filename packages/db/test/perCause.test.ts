@@ -201,6 +201,7 @@ for (const name of ['sqlite', 'mariadb', 'postgresql'] as EngineName[]) {
       const [f] = findings(report, 'db.unbounded-result');
       expect(f?.title).toMatch(/ in GET \/all returned 300 rows, from .*perCause\.test\.ts/);
       expect(f?.evidence.details).toMatchObject({ route: 'GET /all', rows: 300 });
+      expect(f?.impact).toMatchObject({ of: 'query time', scope: 'GET /all' });
     });
 
     it('advises an index on a join column at dev scale: info under minTableRows, with route, call site, rows', async () => {
