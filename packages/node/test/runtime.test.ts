@@ -129,6 +129,9 @@ describe('runtime collector in real child processes', () => {
     const f = r.report.findings[0]!;
     expect(f.key).toBe(`${process.platform === 'linux' ? 'cpu' : 'unknown'} GET /block/:id`);
     expect(f.how.source).toMatch(/setInterval drift/);
+    expect(f.title).toMatch(/^Event loop blocked for \d+ ms in GET \/block\/:id$/);
+    expect(f.message).toMatch(/^A \d+ ms stall \(threshold \d+ ms\): no other request/);
+    expect(f.message).toMatch(/GET \/block\/:id was in flight through it/);
     if (process.platform === 'linux') {
       expect(f.evidence.details?.cause).toBe('cpu');
       expect(f.evidence.details?.onCpuMs as number).toBeGreaterThan(100);

@@ -121,7 +121,8 @@ export class BlockedStalls {
     const names = routes.map(([r]) => r);
     const max = Math.round(g.maxMs);
     const total = Math.round(g.totalMs);
-    const times = g.stalls === 1 ? 'once' : `${g.stalls} times`;
+    const once = g.stalls === 1;
+    const length = once ? `for ${max} ms` : `${g.stalls} times (longest ${max} ms, ${total} ms in all)`;
     const where = g.culprit
       ? ` in ${g.culprit}`
       : names.length
@@ -129,17 +130,16 @@ export class BlockedStalls {
         : '';
     const split =
       g.measured > 0
-        ? ` Over the ${g.measured === g.stalls ? '' : `${g.measured} measured `}stalls the thread was on a CPU ` +
+        ? `${once ? ' During it' : ` Over the ${g.measured === g.stalls ? '' : `${g.measured} measured `}stalls`} the thread was on a CPU ` +
           `${Math.round(g.cpuMs)} ms, waiting for a core ${Math.round(g.waitMs)} ms and asleep in a blocking call ` +
           `${Math.round(g.offMs)} ms.`
         : ' (No per-thread scheduler numbers on this platform: the cause is not measured.)';
     const who = g.culprit
-      ? ` ${g.culprit} was in flight through every one of them, so its code most likely blocked.`
-      : names.length > 1
-        ? ' Several routes were in flight through them, so which one ran the blocking code is not known: the ' +
-          'CPU profile (cpuProfile option) shows it.'
-        : '';
-    const stalls = `${times}, the longest ${max} ms, ${total} ms in all (threshold ${this.thresholdMs} ms)`;
+      ? ` ${g.culprit} was in flight through ${once ? 'it' : 'each'} and is the route that most likely ran the blocking code.`
+      : ` Which route ran the blocking code is not known (several routes, or none, were in flight through ${once ? 'it' : 'them'}): the CPU profile (cpuProfile option) shows it.`;
+    const stalls = once
+      ? `A ${max} ms stall (threshold ${this.thresholdMs} ms)`
+      : `${g.stalls} stalls, the longest ${max} ms, ${total} ms in all (threshold ${this.thresholdMs} ms)`;
     const attrRoute = g.culprit ?? (names.length === 1 ? names[0] : undefined);
     const space = attrRoute?.indexOf(' ') ?? -1;
     return {
@@ -148,14 +148,14 @@ export class BlockedStalls {
       area: 'backend',
       severity: g.maxOwnMs >= this.thresholdMs * 10 ? 'critical' : 'warning',
       title: offCpu
-        ? `Event loop asleep in a blocking call ${times} (longest ${max} ms, ${total} ms in all)${where}`
-        : `Event loop blocked ${times} (longest ${max} ms, ${total} ms in all)${where}`,
+        ? `Event loop asleep in a blocking call ${length}${where}`
+        : `Event loop blocked ${length}${where}`,
       message:
         (offCpu
-          ? `Stalls ${stalls} in which the thread neither ran nor waited for a core: it slept in a synchronous ` +
+          ? `${stalls}${once ? '' : ','} in which the thread neither ran nor waited for a core: it slept in a synchronous ` +
             'call (sync fs or child_process, Atomics.wait, a native addon, a major page fault). No other request, ' +
             'timer or I/O callback ran meanwhile.'
-          : `Stalls ${stalls}: no other request, timer or I/O callback ran meanwhile. Synchronous work on the ` +
+          : `${stalls}: no other request, timer or I/O callback ran meanwhile. Synchronous work on the ` +
             'loop is the usual cause.') +
         split +
         who +
