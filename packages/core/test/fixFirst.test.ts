@@ -126,4 +126,22 @@ describe('fixFirst', () => {
     const tiny = findingInput({ impact: { share: 0.004, of: 'render time', scope: 'Chart', basis: 'b' } });
     expect(gainInWords(reportWith(tiny).findings[0]!)).toBe('explains <1% of Chart render time');
   });
+
+  it('words a long scope or a list of routes after the time, and as "there" beside its where', () => {
+    const routes = 'GET /api/brands/:brandId/roi-curves, GET /api/media, GET /api/brands and 2 more';
+    const stall = findingInput({
+      rule: 'node.event-loop-blocked',
+      key: 'stall',
+      impact: { share: 0.54, of: 'request time', scope: routes, savingMs: 3776, basis: 'b' },
+      count: 21,
+    });
+    const report = reportWith(stall);
+    expect(gainInWords(report.findings[0]!)).toBe(
+      `explains ~54% of request time in ${routes}; fixing it saves ~3.78 s over 21 occurrences`,
+    );
+    expect(fixFirst(report)[0]).toMatchObject({
+      where: routes,
+      gain: 'explains ~54% of request time there; fixing it saves ~3.78 s over 21 occurrences',
+    });
+  });
 });

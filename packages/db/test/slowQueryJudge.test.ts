@@ -1,5 +1,5 @@
 // Which executions over the threshold are slow queries, given the loop's delay over them (pure; the starved
-// processes on three engines are in starvation.test.ts).
+// processes on three engines are in starvation.contention.test.ts).
 import { createAudit } from '@perf/core';
 import { describe, expect, it } from 'vitest';
 import { fingerprintSql } from '../src/index.js';

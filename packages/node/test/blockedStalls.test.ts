@@ -1,5 +1,5 @@
 // How stalls group into findings: one per cause and blocking route, the routes held up as evidence, and the
-// impact the "Fix first" ranking reads. The real-process side is in stallCause.test.ts and runtime.test.ts.
+// impact the "Fix first" ranking reads. The real-process side is in stallCause.contention.test.ts and runtime.test.ts.
 import { describe, expect, it } from 'vitest';
 import { BlockedStalls } from '../src/runtime/blockedStalls.js';
 import type { StallBreakdown } from '../src/runtime/stallCause.js';

@@ -1,5 +1,5 @@
 // The pure parts of stall attribution: how a stall is split by the thread's numbers, and what the loop-delay
-// timeline answers about a span. The real-process behaviour is in stallCause.test.ts.
+// timeline answers about a span. The real-process behaviour is in stallCause.contention.test.ts.
 import { describe, expect, it } from 'vitest';
 import { LoopDelayTimeline } from '../src/runtime/loopDelayTimeline.js';
 import { classifyStall } from '../src/runtime/stallCause.js';

@@ -66,13 +66,27 @@ export function whereOf(f: Finding): string | undefined {
 
 const percent = (share: number) => (share > 0 && share < 0.01 ? '<1%' : `~${Math.round(share * 100)}%`);
 
-/** What fixing a finding gains, in words: its share of which time, and the saving over its occurrences. */
-export function gainInWords(f: Finding): string {
+/** A scope reads inline ("of GET /x request time") when it is one short name, not a list. */
+const shortScope = (scope: string) => scope.length <= 60 && !scope.includes(', ');
+
+/**
+ * What fixing a finding gains, in words: its share of which time, and the saving over its occurrences. A short
+ * scope reads inline ("explains ~38% of GET /x request time"), a long one or a list after ("of request time in
+ * GET /a, GET /b and 2 more"), or as "there" with `scopeShown` (the reader sees the scope beside it already).
+ */
+export function gainInWords(f: Finding, options: { scopeShown?: boolean } = {}): string {
   const n = f.occurrences;
   const impact = f.impact;
   if (!impact) return `seen ${n} time${n === 1 ? '' : 's'}; no estimate of its share`;
-  const scope = impact.scope ? `${impact.scope} ` : '';
-  let words = `explains ${percent(impact.share)} of ${scope}${impact.of}`;
+  const scope = impact.scope;
+  const of = !scope
+    ? impact.of
+    : shortScope(scope)
+      ? `${scope} ${impact.of}`
+      : options.scopeShown
+        ? `${impact.of} there`
+        : `${impact.of} in ${scope}`;
+  let words = `explains ${percent(impact.share)} of ${of}`;
   if (impact.savingMs !== undefined)
     // What an occurrence is differs by rule (a request, a query, a report window), so it is not named.
     words += `; fixing it saves ~${formatValue(impact.savingMs, 'ms')} over ${n.toLocaleString('en-US')} occurrence${n === 1 ? '' : 's'}`;
@@ -98,7 +112,8 @@ export function fixFirst(
     if (seen.has(id)) continue;
     seen.add(id);
     const where = whereOf(f);
-    items.push({ rank: items.length + 1, finding: f, ...(where ? { where } : {}), gain: gainInWords(f) });
+    const gain = gainInWords(f, { scopeShown: where !== undefined && where === f.impact?.scope });
+    items.push({ rank: items.length + 1, finding: f, ...(where ? { where } : {}), gain });
   }
   return items;
 }
