@@ -77,6 +77,24 @@ describe('fixFirst', () => {
     ]);
   });
 
+  it('never leaves a critical finding out for a lower-severity one, even without an impact', () => {
+    const saving = (i: number) =>
+      findingInput({
+        rule: 'db.slow-query',
+        key: `s${i}`,
+        impact: { share: 0.1, of: 'query time', savingMs: 100 * (10 - i), basis: 'b' },
+      });
+    const cache = findingInput({ rule: 'cache.low-hit-rate', key: 'scenarios', severity: 'critical' });
+    const report = reportWith(saving(1), saving(2), saving(3), saving(4), saving(5), saving(6), cache);
+    expect(fixFirst(report).map((t) => t.finding.key)).toEqual(['s1', 's2', 's3', 's4', 'scenarios']);
+    expect(fixFirst(report).map((t) => t.rank)).toEqual([1, 2, 3, 4, 5]);
+    const criticals = Array.from({ length: 7 }, (_, i) =>
+      findingInput({ rule: 'node.event-loop-blocked', key: `c${i}`, severity: 'critical', count: 10 - i }),
+    );
+    const many = reportWith(saving(1), ...criticals);
+    expect(fixFirst(many).map((t) => t.finding.key)).toEqual(['c0', 'c1', 'c2', 'c3', 'c4']);
+  });
+
   it('breaks equal savings by severity, then occurrences', () => {
     const impact = { share: 0.2, of: 'request time' as const, savingMs: 100, basis: 'b' };
     const report = reportWith(

@@ -95,7 +95,9 @@ export function gainInWords(f: Finding, options: { scopeShown?: boolean } = {}):
 
 /**
  * The few findings to fix first, ranked by impact (see compareByImpact): at most `max` (5), one per rule and
- * key, info findings only while fewer than `min` (3) entries are listed. A pure function of the report.
+ * key, info findings only while fewer than `min` (3) entries are listed. A critical finding, which fails the
+ * status, is never left out for a lower-severity one: when the ranking would leave it below the cut, it takes
+ * the place of the last non-critical entry (and keeps its rank order). A pure function of the report.
  */
 export function fixFirst(
   report: Pick<AuditReport, 'findings'>,
@@ -104,16 +106,34 @@ export function fixFirst(
   const max = Math.max(0, options.max ?? 5);
   const min = Math.min(max, Math.max(0, options.min ?? 3));
   const seen = new Set<string>();
-  const items: FixFirstItem[] = [];
+  const ranked: Finding[] = [];
   for (const f of [...report.findings].sort(compareByImpact)) {
-    if (items.length >= max) break;
-    if (f.severity === 'info' && items.length >= min) break;
     const id = `${f.rule}\u0000${f.key}`;
     if (seen.has(id)) continue;
     seen.add(id);
+    ranked.push(f);
+  }
+  const chosen: Finding[] = [];
+  for (const f of ranked) {
+    if (chosen.length >= max) break;
+    if (f.severity === 'info' && chosen.length >= min) break;
+    chosen.push(f);
+  }
+  for (const f of ranked.slice(chosen.length)) {
+    if (f.severity !== 'critical' || chosen.includes(f)) continue;
+    let last = -1;
+    for (let i = chosen.length - 1; i >= 0; i--)
+      if (chosen[i]!.severity !== 'critical') {
+        last = i;
+        break;
+      }
+    if (last < 0) break;
+    chosen.splice(last, 1);
+    chosen.push(f);
+  }
+  return chosen.map((f, i) => {
     const where = whereOf(f);
     const gain = gainInWords(f, { scopeShown: where !== undefined && where === f.impact?.scope });
-    items.push({ rank: items.length + 1, finding: f, ...(where ? { where } : {}), gain });
-  }
-  return items;
+    return { rank: i + 1, finding: f, ...(where ? { where } : {}), gain };
+  });
 }
