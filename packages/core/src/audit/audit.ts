@@ -1,7 +1,7 @@
 import type { Budget } from '../budgets/budget.js';
 import { evaluateBudgets } from '../budgets/evaluate.js';
 import type { Histogram } from '../histogram/histogram.js';
-import { metricInfo } from '../metricCatalog.js';
+import { areaOf, metricInfo } from '../metricCatalog.js';
 import { SCHEMA_VERSION } from '../schema/constants.js';
 import type {
   Area,
@@ -169,7 +169,7 @@ export function createAudit(options: AuditOptions): Audit {
       return undefined;
     }
     const info = metricInfo(name);
-    const area = opts?.area ?? info?.area ?? 'backend';
+    const area = opts?.area ?? areaOf(name);
     const unit = opts?.unit ?? info?.unit ?? '1';
     const description = opts?.description ?? info?.description;
     fam = { kind, area, unit, ...(description ? { description } : {}), series: new Map() };
