@@ -153,11 +153,11 @@ if (existsSync(other)) {
     (c) => c.name === 'http.server.request.duration' && c.statistic === 'p95' && c.verdict !== 'unchanged',
   );
   console.log(
-    `\nunfixed -> fixed, p95 per route (perf-audit diff ${join(out, 'unfixed.json')} ${join(out, 'fixed.json')}):`,
+    `\nunfixed -> fixed, p95 per series (perf-audit diff ${join(out, 'unfixed.json')} ${join(out, 'fixed.json')}):`,
   );
   for (const g of gains)
     console.log(
-      `  ${String(g.attributes['http.route']).padEnd(36)} ${g.base.toFixed(1)} ms -> ${g.head.toFixed(1)} ms (${(g.relative * 100).toFixed(0)}%)`,
+      `  ${g.series.padEnd(48)} ${g.base.toFixed(1)} ms -> ${g.head.toFixed(1)} ms (${(g.relative * 100).toFixed(0)}%)`,
     );
 } else if (!opts.fixed) {
   console.log(
