@@ -19,7 +19,7 @@ import { selfTime } from './selfTime.js';
 import { classifyStall } from './stallCause.js';
 import type { Stall } from './stallDetector.js';
 import { StallDetector } from './stallDetector.js';
-import { STARVED_WINDOWS, Starvation } from './starvation.js';
+import { STARVED_STALLS, STARVED_WINDOWS, Starvation } from './starvation.js';
 import { ThreadClock } from './threadClock.js';
 
 const MB = 1024 * 1024;
@@ -90,7 +90,9 @@ export function nodeRuntime(options: RuntimeOptions = {}): NodeRuntimeCollector 
       .record(stall.durationMs);
     if (cause === 'starved') {
       starvation.addStall(stall);
-      raise(starvation.finding((b?.throttledMs ?? 0) > 0, limitedQuota(), `${source} + ${SCHED}`));
+      // One stall from a wait for a core is an event (it is in the stall histogram); a second is a pattern.
+      if (starvation.stalls >= STARVED_STALLS)
+        raise(starvation.finding((b?.throttledMs ?? 0) > 0, limitedQuota(), `${source} + ${SCHED}`));
       return;
     }
     const finding = blocked.add(stall, cause, b, {

@@ -4,6 +4,8 @@ import type { Stall } from './stallDetector.js';
 const MAX_ROUTES = 20;
 /** Consecutive windows over the ratio before the wait alone (no starved stall) is a finding: one busy second is not. */
 export const STARVED_WINDOWS = 2;
+/** Starved stalls before they alone make a finding. */
+export const STARVED_STALLS = 2;
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 
 /**
