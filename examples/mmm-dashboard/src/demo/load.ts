@@ -46,8 +46,6 @@ export async function runLoad(baseUrl: string, s: Scenario) {
     connections: s.connections,
     duration: s.durationSec,
     requests,
-    // As a browser does: the API may compress (and is judged on whether it does).
-    headers: { 'accept-encoding': 'gzip, deflate, br' },
     timeout: 20,
   });
   return {
