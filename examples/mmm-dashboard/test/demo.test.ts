@@ -146,6 +146,6 @@ describe('the MMM demo, end to end', () => {
     expect(gains.map((g) => g.attributes['http.route'])).toEqual(
       expect.arrayContaining(['/api/brands/:brandId/roi-curves']),
     );
-    expect(fixed.stdout).toContain('unfixed -> fixed, p95 per route');
+    expect(fixed.stdout).toContain('unfixed -> fixed, p95 per series');
   });
 });

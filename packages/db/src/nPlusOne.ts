@@ -1,4 +1,4 @@
-import type { Attributes, Audit } from '@perf/core';
+import type { Attributes, Audit, Impact } from '@perf/core';
 import { appFrames } from './callSite.js';
 import type { SqlDialect } from './fingerprint.js';
 import type { ResolvedOptions } from './options.js';
@@ -36,6 +36,17 @@ const MAX_FRAMES_CACHED = 1000;
 const MAX_TOTALS = 1000;
 
 /** Adds one scope's numbers to the running totals of `key` (bounded: the map restarts when full). */
+/** An N+1's impact: its statements' share of the query time of the scopes it ran in, and the saving. */
+function queryTimeImpact(total: CauseTotals, scope: Scope, basis: string): Impact {
+  return {
+    share: share(total.ms, total.scopeMs),
+    of: 'query time',
+    scope: scope.name,
+    savingMs: round(total.savingMs),
+    basis,
+  };
+}
+
 function addTotals(ctx: EvaluationContext, key: string, add: Omit<CauseTotals, 'scopes'>): CauseTotals {
   let t = ctx.totals.get(key);
   if (!t) {
@@ -159,17 +170,12 @@ function reportNPlusOne(scope: Scope, t: FingerprintTally, ctx: EvaluationContex
     recommendation:
       'Fetch the rows in one query: collect the keys and use whereIn (WHERE key IN (...)), a join, or eager ' +
       'loading, instead of one query per parent row.',
-    impact: {
-      share: share(total.ms, total.scopeMs),
-      of: 'query time',
-      scope: scope.name,
-      savingMs: round(total.savingMs),
-      basis:
-        `the repeated statement's time over the query time of the ${total.scopes} ${unit}(s) it ran in; ` +
-        'saving = (n - 1) × its mean time, per ' +
-        unit +
-        ', summed',
-    },
+    impact: queryTimeImpact(
+      total,
+      scope,
+      `the repeated statement's time over the query time of the ${total.scopes} ${unit}(s) it ran in; ` +
+        `saving = (n - 1) × its mean time, per ${unit}, summed`,
+    ),
     how: { method: 'exact', source: 'knex query events grouped by async context (AsyncLocalStorage)' },
   });
 }
@@ -215,15 +221,12 @@ function reportNPlusOneWrite(scope: Scope, t: FingerprintTally, ctx: EvaluationC
         scopesSeen: total.scopes,
       },
     },
-    impact: {
-      share: share(total.ms, total.scopeMs),
-      of: 'query time',
-      scope: scope.name,
-      savingMs: round(total.savingMs),
-      basis:
-        "the single-row writes' time over the query time of the scopes they ran in; saving = (n - 1) × their " +
+    impact: queryTimeImpact(
+      total,
+      scope,
+      "the single-row writes' time over the query time of the scopes they ran in; saving = (n - 1) × their " +
         'mean time per scope, summed (one multi-row statement costs about one round trip)',
-    },
+    ),
     recommendation:
       op === 'INSERT'
         ? 'Insert the rows with one multi-row statement (knex: insert([...rows]) or batchInsert with a chunk size), inside one transaction.'

@@ -169,17 +169,18 @@ describe.runIf(linux)('stall cause from the thread scheduler numbers (real proce
 
   it('one finding per cause and blocking route: the routes each stall held up are evidence, not keys', async () => {
     const s = await startServer();
-    // Three blocks of /block and two of /hash, each while a different mix of /wait requests is in flight.
+    // Three blocks of /block and two of /hash, each while a different mix of /wait requests is in flight. Each
+    // is 200 ms of CPU: a stall of at least threshold + one timer period (150 ms) is always seen whole.
     const waits: Promise<string>[] = [];
     const wait = (ms: number) => waits.push(fetch(`${s.base}/wait?ms=${ms}`).then((r) => r.text()));
     for (let i = 0; i < 3; i++) {
       for (let j = 0; j <= i; j++) wait(1500);
       await new Promise((r) => setTimeout(r, 50));
-      await fetch(`${s.base}/block?ms=150`).then((r) => r.text());
+      await fetch(`${s.base}/block?ms=200`).then((r) => r.text());
       await new Promise((r) => setTimeout(r, 100));
     }
     for (let i = 0; i < 2; i++) {
-      await fetch(`${s.base}/hash?ms=150`).then((r) => r.text());
+      await fetch(`${s.base}/hash?ms=200`).then((r) => r.text());
       await new Promise((r) => setTimeout(r, 100));
     }
     await Promise.all(waits);

@@ -19,7 +19,7 @@ import { selfTime } from './selfTime.js';
 import { classifyStall } from './stallCause.js';
 import type { Stall } from './stallDetector.js';
 import { StallDetector } from './stallDetector.js';
-import { STARVED_STALLS, STARVED_WINDOWS, Starvation } from './starvation.js';
+import { STARVED_INTERVALS, STARVED_STALLS, Starvation } from './starvation.js';
 import { ThreadClock } from './threadClock.js';
 
 const MB = 1024 * 1024;
@@ -135,7 +135,10 @@ export function nodeRuntime(options: RuntimeOptions = {}): NodeRuntimeCollector 
       );
       a.gauge('process.cpu.starvation').set(share);
       if (thread.throttledMs > 0) a.counter('process.cpu.throttled_time').add(thread.throttledMs);
-      if (starvation.starvedWindows >= STARVED_WINDOWS && thread.waitMs >= o.stallThresholdMs / 2) {
+      if (
+        starvation.starvedRunMs >= STARVED_INTERVALS * o.intervalMs &&
+        thread.waitMs >= o.stallThresholdMs / 2
+      ) {
         starvation.addRoutes(inFlight.during(now - wallMs, now));
         raise(
           starvation.finding(

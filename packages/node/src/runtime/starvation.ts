@@ -2,8 +2,12 @@ import type { FindingInput } from '@perf/core';
 import type { Stall } from './stallDetector.js';
 
 const MAX_ROUTES = 20;
-/** Consecutive windows over the ratio before the wait alone (no starved stall) is a finding: one busy second is not. */
-export const STARVED_WINDOWS = 2;
+/**
+ * Sampling intervals of consecutive starved windows before the wait alone (no starved stall) is a finding:
+ * more than one, since one busy second is not starvation. Counted in time, since a window that a long stall
+ * held open spans several intervals (1.5: two windows of a little under one interval each count).
+ */
+export const STARVED_INTERVALS = 1.5;
 /** Starved stalls before they alone make a finding. */
 export const STARVED_STALLS = 2;
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
@@ -22,8 +26,8 @@ export class Starvation {
   longestStallMs = 0;
   /** CPU time the process's other threads (libuv pool, GC helpers, workers) used in the windows, ms. */
   otherThreadsCpuMs = 0;
-  /** Consecutive windows at or over the ratio, up to now. */
-  starvedWindows = 0;
+  /** Wall time of the consecutive windows at or over the ratio, up to now, ms. */
+  starvedRunMs = 0;
   private readonly routes = new Map<string, number>();
 
   /**
@@ -43,7 +47,7 @@ export class Starvation {
     this.throttledMs += throttledMs;
     this.otherThreadsCpuMs += Math.max(0, otherThreadsCpuMs);
     if (share > this.worstShare) this.worstShare = share;
-    this.starvedWindows = share >= ratio ? this.starvedWindows + 1 : 0;
+    this.starvedRunMs = share >= ratio ? this.starvedRunMs + wallMs : 0;
     return share;
   }
 
