@@ -337,3 +337,26 @@ describe('checklist', () => {
     expect(item.why).toBe('1 finding(s): db.missing-index (1 info)');
   });
 });
+
+describe('query time per fingerprint (HTML)', () => {
+  it("puts the client's whole time and the server's own mean beside each statement's own time", () => {
+    const audit = createAudit({ subject: 'server-time' });
+    const fp = { 'db.query.fingerprint': 'f00d', 'db.query.text': 'select * from t where id = ?' };
+    const other = { 'db.query.fingerprint': 'beef', 'db.query.text': 'select * from u' };
+    for (let i = 0; i < 20; i++) {
+      audit.histogram('db.client.operation.duration', fp).record(2);
+      audit.histogram('db.client.operation.wall_duration', fp).record(40);
+      audit.histogram('db.client.operation.duration', other).record(1);
+    }
+    audit.gauge('db.server.statement.mean_time', fp, { unit: 'ms' }).set(0.25);
+    const html = htmlReporter.render(audit.report());
+    const table = html.slice(html.indexOf('Query time per fingerprint'));
+    expect(table).toContain('<th>client p95 (loop delay included)</th><th>server mean</th>');
+    const rowOf = (text: string) => {
+      const start = table.slice(table.indexOf(`<tr><td><code>${text}`));
+      return start.slice(0, start.indexOf('</tr>'));
+    };
+    expect(rowOf('select * from t where id = ?')).toMatch(/<td>40(\.0)? ms<\/td><td>0\.25 ms<\/td>$/);
+    expect(rowOf('select * from u')).toMatch(/<td><\/td><td>not read<\/td>$/);
+  });
+});

@@ -137,7 +137,19 @@ function findings(r: AuditReport): string {
   return `<section><h2>Findings</h2>${groups.join('')}</section>`;
 }
 
-function latency(r: AuditReport, name: string, title: string, label: (m: HistogramMetric) => string): string {
+/** Columns a latency table adds to the percentiles for one series. */
+interface ExtraColumns {
+  head: string[];
+  cells: (m: HistogramMetric) => string[];
+}
+
+function latency(
+  r: AuditReport,
+  name: string,
+  title: string,
+  label: (m: HistogramMetric) => string,
+  extra?: ExtraColumns,
+): string {
   const ms = histograms(r, name)
     .sort((a, b) => b.p95 - a.p95)
     .slice(0, 25);
@@ -145,13 +157,13 @@ function latency(r: AuditReport, name: string, title: string, label: (m: Histogr
   const budget = r.budgets.find((b) => b.metric === name && b.statistic === 'p95' && !b.where)?.threshold;
   const rows = ms.map(
     (m) =>
-      `<tr><td><code>${esc(label(m))}</code></td><td>${m.count}</td><td>${esc(formatValue(m.p50, m.unit, m.name))}</td><td>${esc(formatValue(m.p95, m.unit, m.name))}</td><td>${esc(formatValue(m.p99, m.unit, m.name))}</td><td>${esc(formatValue(m.max, m.unit, m.name))}</td></tr>`,
+      `<tr><td><code>${esc(label(m))}</code></td><td>${m.count}</td><td>${esc(formatValue(m.p50, m.unit, m.name))}</td><td>${esc(formatValue(m.p95, m.unit, m.name))}</td><td>${esc(formatValue(m.p99, m.unit, m.name))}</td><td>${esc(formatValue(m.max, m.unit, m.name))}</td>${(extra?.cells(m) ?? []).map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`,
   );
   return `<section><h2>${esc(title)}</h2><div class="card">${percentileBars(
     ms.map((m) => ({ label: label(m), m })),
     budget,
   )}</div>
-<div class="scroll"><table><thead><tr><th>Series</th><th>Count</th><th>p50</th><th>p95</th><th>p99</th><th>Max</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>
+<div class="scroll"><table><thead><tr><th>Series</th><th>Count</th><th>p50</th><th>p95</th><th>p99</th><th>Max</th>${(extra?.head ?? []).map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>
 <div class="grid">${ms
     .slice(0, 6)
     .map((m) => `<div class="card"><div class="sub">${esc(label(m))}</div>${distribution(m)}</div>`)
@@ -227,6 +239,28 @@ function ml(r: AuditReport): string {
   return `<section><h2>ML jobs</h2>${cards.join('')}</section>`;
 }
 
+/**
+ * Beside each statement's own time: the client's whole time (event-loop delay included) and the server's own
+ * mean, when a statement-statistics read put it in the report, so a gap between them shows where time went.
+ */
+function serverColumns(r: AuditReport): ExtraColumns {
+  const fp = (m: { attributes: Record<string, unknown> }) =>
+    String(m.attributes['db.query.fingerprint'] ?? '');
+  const wall = new Map(histograms(r, 'db.client.operation.wall_duration').map((m) => [fp(m), m]));
+  const server = new Map(gauges(r, 'db.server.statement.mean_time').map((g) => [fp(g), g]));
+  return {
+    head: ['client p95 (loop delay included)', 'server mean'],
+    cells: (m) => {
+      const w = wall.get(fp(m));
+      const s = server.get(fp(m));
+      return [
+        w ? formatValue(w.p95, w.unit, w.name) : '',
+        s ? formatValue(s.value, s.unit, s.name) : 'not read',
+      ];
+    },
+  };
+}
+
 function render(r: AuditReport): string {
   const route = (m: HistogramMetric) => formatSeries(m.attributes);
   const query = (m: HistogramMetric) =>
@@ -241,7 +275,7 @@ function render(r: AuditReport): string {
 <div class="sub">run ${esc(r.runId)} · ${esc(r.startTime)} · ${esc(formatValue(r.durationMs, 'ms'))}${r.subject.version ? ` · version ${esc(r.subject.version)}` : ''}${r.runtime.node ? ` · Node ${esc(r.runtime.node)}` : ''}${r.runtime.cpus ? ` · ${r.runtime.cpus} CPUs` : ''}${r.runtime.memoryLimitBytes ? ` · memory limit ${esc(formatValue(r.runtime.memoryLimitBytes, 'B'))} (${esc(r.runtime.memoryLimitSource ?? '')})` : ''}</div>
 ${reasons(r)}${fixFirstSection(r)}${summary(r)}${checklist(r)}${budgets(r)}${findings(r)}
 ${latency(r, 'http.server.request.duration', 'API latency per route', route)}
-${latency(r, 'db.client.operation.duration', 'Query time per fingerprint', query)}
+${latency(r, 'db.client.operation.duration', 'Query time per fingerprint', query, serverColumns(r))}
 ${vitals(r)}${renders(r)}${runtime(r)}${ml(r)}
 </main></body></html>
 `;
