@@ -16,6 +16,9 @@ export const RECOMMENDATIONS = {
   eventLoopBlocked:
     'Synchronous operations are blocking the async loop: use async/await properly throughout, avoid sync I/O ' +
     'and large synchronous JSON work in request paths, and move CPU-heavy work to worker threads or a job queue.',
+  startupBlocked:
+    'If cold starts matter (autoscaling, serverless, restarts under load): load rarely used modules lazily, ' +
+    'compile TypeScript ahead of time instead of at start-up, and warm caches after the server listens.',
   eventLoopOffCpu:
     'Synchronous operations are blocking the async loop while it waits: replace sync fs, child_process and ' +
     'crypto calls in request paths with their async forms, never Atomics.wait on the main thread, and move ' +

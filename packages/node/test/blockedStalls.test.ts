@@ -22,6 +22,22 @@ const stall = (durationMs: number, routes: Record<string, number>, culprit?: str
 const ctx = { wallMs: 10_000, source: 'test' };
 
 describe('BlockedStalls', () => {
+  it('a stall before the first request is start-up work: its own info finding, apart from request-path stalls', () => {
+    const b = new BlockedStalls(100);
+    const boot = b.add({ ...stall(650, {}), startup: true }, 'cpu', cpu(650), ctx)!;
+    expect(boot.key).toBe('cpu (start-up)');
+    expect(boot.severity).toBe('info');
+    expect(boot.title).toBe('Event loop blocked for 650 ms at start-up, before the first request');
+    expect(boot.message).toMatch(
+      /start-up work .* delays the process's readiness \(a cold start\), not its requests/,
+    );
+    expect(boot.recommendation).toMatch(/cold starts/);
+    // A later stall with no route known is not folded into it.
+    const later = b.add(stall(200, { 'GET /a': 1, 'GET /b': 1 }), 'cpu', cpu(200), ctx)!;
+    expect(later.key).toBe('cpu (route not known)');
+    expect(later.severity).toBe('warning');
+  });
+
   it('keys by cause and blocking route; a stall without a culprit joins the one known culprit in flight', () => {
     const b = new BlockedStalls(100);
     const first = b.add(stall(200, { 'GET /a': 1, 'GET /b': 2 }, 'GET /a'), 'cpu', cpu(200), ctx)!;

@@ -14,6 +14,8 @@ const RECENT = 128;
 class InFlightRequests {
   private head: RequestState | undefined = undefined;
   private count = 0;
+  /** Whether any request has begun in this process (a stall before the first one is start-up work). */
+  anySeen = false;
   private readonly recentRoute: string[] = new Array(RECENT).fill('');
   private readonly recentMethod: string[] = new Array(RECENT).fill('');
   private readonly recentStart = new Float64Array(RECENT);
@@ -28,6 +30,7 @@ class InFlightRequests {
     if (this.head) this.head.prevActive = state;
     this.head = state;
     this.count++;
+    this.anySeen = true;
   }
 
   /** Unlinks a finished request; `remember` false keeps it out of the recent ring (an ignored route). */

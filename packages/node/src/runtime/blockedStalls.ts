@@ -9,12 +9,15 @@ export type OwnStallCause = 'cpu' | 'off-cpu' | 'unknown';
 const MAX_GROUPS = 50;
 const MAX_ROUTES = 20;
 const UNATTRIBUTED = '(route not known)';
+const STARTUP = '(start-up)';
 
 /** Every stall of one cause in one route (or in no route that could be told). */
 interface StallGroup {
   cause: OwnStallCause;
   /** 'METHOD route' that ran the blocking code, when it could be told. */
   culprit: string | undefined;
+  /** Stalls before the first request: start-up work, which delays readiness, not requests. */
+  startup: boolean;
   stalls: number;
   totalMs: number;
   maxMs: number;
@@ -82,21 +85,22 @@ export class BlockedStalls {
   }
 
   private groupFor(stall: Stall, cause: OwnStallCause): StallGroup | undefined {
-    let culprit = stall.culprit;
-    if (culprit === undefined) {
+    let culprit = stall.startup ? undefined : stall.culprit;
+    if (culprit === undefined && !stall.startup) {
       // Several routes held through it: the cause's one known culprit among them, if there is exactly one.
       const known = [...this.groups.values()].filter(
         (g) => g.cause === cause && g.culprit !== undefined && stall.routes.has(g.culprit),
       );
       if (known.length === 1) culprit = known[0]!.culprit;
     }
-    const key = `${cause} ${culprit ?? UNATTRIBUTED}`;
+    const key = `${cause} ${stall.startup ? STARTUP : (culprit ?? UNATTRIBUTED)}`;
     let g = this.groups.get(key);
     if (g) return g;
     if (this.groups.size >= MAX_GROUPS) return undefined;
     g = {
       cause,
       culprit,
+      startup: stall.startup === true,
       stalls: 0,
       totalMs: 0,
       maxMs: 0,
@@ -123,20 +127,25 @@ export class BlockedStalls {
     const total = Math.round(g.totalMs);
     const once = g.stalls === 1;
     const length = once ? `for ${max} ms` : `${g.stalls} times (longest ${max} ms, ${total} ms in all)`;
-    const where = g.culprit
-      ? ` in ${g.culprit}`
-      : names.length
-        ? ` while serving ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''}`
-        : '';
+    const where = g.startup
+      ? ' at start-up, before the first request'
+      : g.culprit
+        ? ` in ${g.culprit}`
+        : names.length
+          ? ` while serving ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''}`
+          : '';
     const split =
       g.measured > 0
         ? `${once ? ' During it' : ` Over the ${g.measured === g.stalls ? '' : `${g.measured} measured `}stalls`} the thread was on a CPU ` +
           `${Math.round(g.cpuMs)} ms, waiting for a core ${Math.round(g.waitMs)} ms and asleep in a blocking call ` +
           `${Math.round(g.offMs)} ms.`
         : ' (No per-thread scheduler numbers on this platform: the cause is not measured.)';
-    const who = g.culprit
-      ? ` ${g.culprit} was in flight through ${once ? 'it' : 'each'} and is the route that most likely ran the blocking code.`
-      : ` Which route ran the blocking code is not known (several routes, or none, were in flight through ${once ? 'it' : 'them'}): the CPU profile (cpuProfile option) shows it.`;
+    const who = g.startup
+      ? ' No request had arrived yet: this is start-up work (module loading, compilation, warm-up). It delays the ' +
+        "process's readiness (a cold start), not its requests."
+      : g.culprit
+        ? ` ${g.culprit} was in flight through ${once ? 'it' : 'each'} and is the route that most likely ran the blocking code.`
+        : ` Which route ran the blocking code is not known (several routes, or none, were in flight through ${once ? 'it' : 'them'}): the CPU profile (cpuProfile option) shows it.`;
     const stalls = once
       ? `A ${max} ms stall (threshold ${this.thresholdMs} ms)`
       : `${g.stalls} stalls, the longest ${max} ms, ${total} ms in all (threshold ${this.thresholdMs} ms)`;
@@ -144,9 +153,9 @@ export class BlockedStalls {
     const space = attrRoute?.indexOf(' ') ?? -1;
     return {
       rule: offCpu ? 'node.event-loop-off-cpu' : 'node.event-loop-blocked',
-      key: `${g.cause} ${g.culprit ?? UNATTRIBUTED}`,
+      key: `${g.cause} ${g.startup ? STARTUP : (g.culprit ?? UNATTRIBUTED)}`,
       area: 'backend',
-      severity: g.maxOwnMs >= this.thresholdMs * 10 ? 'critical' : 'warning',
+      severity: g.startup ? 'info' : g.maxOwnMs >= this.thresholdMs * 10 ? 'critical' : 'warning',
       title: offCpu
         ? `Event loop asleep in a blocking call ${length}${where}`
         : `Event loop blocked ${length}${where}`,
@@ -197,7 +206,11 @@ export class BlockedStalls {
           requestDelayMs: sum(g.delay.values()),
         },
       },
-      recommendation: offCpu ? RECOMMENDATIONS.eventLoopOffCpu : RECOMMENDATIONS.eventLoopBlocked,
+      recommendation: g.startup
+        ? RECOMMENDATIONS.startupBlocked
+        : offCpu
+          ? RECOMMENDATIONS.eventLoopOffCpu
+          : RECOMMENDATIONS.eventLoopBlocked,
       impact: this.impact(g, context),
       how: { method: 'sampled', source: context.source },
     };

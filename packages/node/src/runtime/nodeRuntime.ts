@@ -23,6 +23,8 @@ import { STARVED_INTERVALS, STARVED_STALLS, Starvation } from './starvation.js';
 import { ThreadClock } from './threadClock.js';
 
 const MB = 1024 * 1024;
+/** How long after the collector starts a stall before any request counts as start-up work, ms. */
+const STARTUP_MS = 30_000;
 const NAME = 'node.runtime';
 
 /** The runtime collector, with its live state exposed for tests and dashboards. */
@@ -95,6 +97,9 @@ export function nodeRuntime(options: RuntimeOptions = {}): NodeRuntimeCollector 
         raise(starvation.finding((b?.throttledMs ?? 0) > 0, limitedQuota(), `${source} + ${SCHED}`));
       return;
     }
+    // Before the first request, with none in flight, in the first seconds: start-up work, not a request path.
+    if (stall.routes.size === 0 && !inFlight.anySeen && performance.now() - startedAt < STARTUP_MS)
+      stall.startup = true;
     const finding = blocked.add(stall, cause, b, {
       wallMs: performance.now() - startedAt,
       requestTime: audit ? requestTimeOf(audit) : undefined,

@@ -22,6 +22,8 @@ export interface Stall {
   culprit?: string;
   /** Its cause from the thread's scheduler numbers ('unknown' where there are none). */
   breakdown?: StallBreakdown;
+  /** Before the process served its first request, with none in flight: start-up work (module loading, warm-up). */
+  startup?: boolean;
 }
 
 /** What the detector's ticks feed besides stalls. */
