@@ -22,6 +22,23 @@ const stall = (durationMs: number, routes: Record<string, number>, culprit?: str
 const ctx = { wallMs: 10_000, source: 'test' };
 
 describe('BlockedStalls', () => {
+  it('a guessed culprit gives way to a route already known to block that was held through the stall too', () => {
+    const b = new BlockedStalls(100);
+    expect(b.add(stall(150, { 'POST /login': 1 }, 'POST /login'), 'cpu', cpu(150), ctx)!.key).toBe(
+      'cpu POST /login',
+    );
+    // The login request goes on after the block; a request it held up finished first and is the guess.
+    const guessed = {
+      ...stall(180, { 'POST /login': 1, 'GET /feed': 1 }, 'GET /feed'),
+      culpritGuessed: true,
+    };
+    expect(b.add(guessed, 'cpu', cpu(180), ctx)!.key).toBe('cpu POST /login');
+    // A certain culprit (the only route held through it) is kept.
+    expect(b.add(stall(160, { 'GET /feed': 1 }, 'GET /feed'), 'cpu', cpu(160), ctx)!.key).toBe(
+      'cpu GET /feed',
+    );
+  });
+
   it('a stall before the first request is start-up work: its own info finding, apart from request-path stalls', () => {
     const b = new BlockedStalls(100);
     const boot = b.add({ ...stall(650, {}), startup: true }, 'cpu', cpu(650), ctx)!;

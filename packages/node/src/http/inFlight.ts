@@ -142,9 +142,14 @@ class InFlightRequests {
    * `minMs`), and the route that most likely ran the blocking code: the only route among them, else the only
    * route among those that already finished (nothing ends during a stall, so a request that finished between
    * the stall's end and now ran right after it, while the others still wait for their I/O callbacks), else
-   * undefined (several candidates, or none).
+   * undefined (several candidates, or none). That second rule is a guess (`guessed`): the blocking request may
+   * go on after the block while one it held up finishes first.
    */
-  holders(from: number, to: number, minMs: number): { routes: Map<string, number>; culprit?: string } {
+  holders(
+    from: number,
+    to: number,
+    minMs: number,
+  ): { routes: Map<string, number>; culprit?: string; guessed?: boolean } {
     const routes = this.lastingDuring(from, to, minMs);
     if (routes.size === 1) return { routes, culprit: routes.keys().next().value as string };
     if (routes.size === 0) return { routes };
@@ -156,7 +161,7 @@ class InFlightRequests {
       if (culprit === undefined) culprit = k;
       else if (culprit !== k) return { routes };
     }
-    return culprit === undefined ? { routes } : { routes, culprit };
+    return culprit === undefined ? { routes } : { routes, culprit, guessed: true };
   }
 
   clear(): void {

@@ -86,7 +86,8 @@ export class BlockedStalls {
 
   private groupFor(stall: Stall, cause: OwnStallCause): StallGroup | undefined {
     let culprit = stall.startup ? undefined : stall.culprit;
-    if (culprit === undefined && !stall.startup) {
+    // A guessed culprit gives way to a route already known to block that was held through this stall too.
+    if ((culprit === undefined || stall.culpritGuessed) && !stall.startup) {
       // Several routes held through it: the cause's one known culprit among them, if there is exactly one.
       const known = [...this.groups.values()].filter(
         (g) => g.cause === cause && g.culprit !== undefined && stall.routes.has(g.culprit),

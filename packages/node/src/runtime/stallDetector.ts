@@ -20,6 +20,8 @@ export interface Stall {
    * `inFlight.holders()`. Undefined when several routes (or none) were in flight through the whole stall.
    */
   culprit?: string;
+  /** The culprit is a guess (the only one of several that finished right after it), not the only route held. */
+  culpritGuessed?: boolean;
   /** Its cause from the thread's scheduler numbers ('unknown' where there are none). */
   breakdown?: StallBreakdown;
   /** Before the process served its first request, with none in flight: start-up work (module loading, warm-up). */
@@ -72,13 +74,13 @@ export class StallDetector {
       // The requests it held up (in flight for at least half of it) and the time they all spent inside it; the
       // route that ran the blocking code when it can be told.
       const { routes, delay: spent } = inFlight.overlap(now - late, now, late / 2);
-      const { culprit } = inFlight.holders(now - late, now, late * 0.9);
+      const { culprit, guessed } = inFlight.holders(now - late, now, late * 0.9);
       onStall({
         durationMs: late,
         endTime: now,
         routes,
         requestDelay: spent,
-        ...(culprit !== undefined ? { culprit } : {}),
+        ...(culprit !== undefined ? { culprit, ...(guessed ? { culpritGuessed: true } : {}) } : {}),
         breakdown: classifyStall(late, interval, delta, this.thresholdMs),
       });
     }, checkMs);
