@@ -33,7 +33,9 @@ describe('BlockedStalls', () => {
       culpritGuessed: true,
     };
     expect(b.add(guessed, 'cpu', cpu(180), ctx)!.key).toBe('cpu POST /login');
-    // A certain culprit (the only route held through it) is kept.
+    // A guess alone names nothing; a certain culprit (the only route held through it) does.
+    const alone = { ...stall(170, { 'GET /feed': 1, 'GET /tags': 1 }, 'GET /feed'), culpritGuessed: true };
+    expect(b.add(alone, 'cpu', cpu(170), ctx)!.key).toBe('cpu (route not known)');
     expect(b.add(stall(160, { 'GET /feed': 1 }, 'GET /feed'), 'cpu', cpu(160), ctx)!.key).toBe(
       'cpu GET /feed',
     );

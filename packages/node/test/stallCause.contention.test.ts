@@ -173,17 +173,19 @@ describe.runIf(linux)('stall cause from the thread scheduler numbers (real proce
     // is 200 ms of CPU: a stall of at least threshold + one timer period (150 ms) is always seen whole.
     const waits: Promise<string>[] = [];
     const wait = (ms: number) => waits.push(fetch(`${s.base}/wait?ms=${ms}`).then((r) => r.text()));
+    // The first /block runs alone, so its route is certain; the later ones hold /wait requests too and join it.
     for (let i = 0; i < 3; i++) {
-      for (let j = 0; j <= i; j++) wait(1500);
+      for (let j = 0; j < i * (i + 1); j++) wait(1500);
       await new Promise((r) => setTimeout(r, 50));
       await fetch(`${s.base}/block?ms=200`).then((r) => r.text());
       await new Promise((r) => setTimeout(r, 100));
     }
+    // The /hash blocks run alone once the waits are done: their route is certain too.
+    await Promise.all(waits);
     for (let i = 0; i < 2; i++) {
       await fetch(`${s.base}/hash?ms=200`).then((r) => r.text());
       await new Promise((r) => setTimeout(r, 100));
     }
-    await Promise.all(waits);
     const r = await finish(s);
     const blocked = r.findings.filter((f) => f.rule === 'node.event-loop-blocked');
     expect(blocked.map((f) => f.key).sort(), describeFindings(r)).toEqual([
@@ -197,7 +199,7 @@ describe.runIf(linux)('stall cause from the thread scheduler numbers (real proce
     expect(d.blockingRoute).toBe('GET /block');
     expect(d.stallMs as number).toBeGreaterThan(100);
     expect(d.totalStallMs as number).toBeGreaterThan(300);
-    // Every /wait in flight was held up (each lasts 1.5 s, so they pile up: 1, then 1 + 2, then 1 + 2 + 3).
+    // Every /wait in flight was held up (each lasts 1.5 s, so they pile up: 0, then 2, then 2 + 6).
     expect(d.routesHit).toEqual({ 'GET /block': 3, 'GET /wait': 10 });
     expect(block.evidence.attributes).toEqual({ 'http.request.method': 'GET', 'http.route': '/block' });
     expect(block.title).toMatch(
@@ -210,8 +212,7 @@ describe.runIf(linux)('stall cause from the thread scheduler numbers (real proce
     expect(block.impact?.basis).toMatch(/ms inside the stalls, of the \d+ ms those routes/);
     const hash = blocked.find((f) => f.key === 'cpu GET /hash')!;
     expect(hash.occurrences).toBe(2);
-    // The last /wait requests were still in flight through both: held up, but not the blocking route.
-    expect(hash.evidence.details?.routesHit).toMatchObject({ 'GET /hash': 2 });
+    expect(hash.evidence.details?.routesHit).toEqual({ 'GET /hash': 2 });
     expect(hash.evidence.details?.blockingRoute).toBe('GET /hash');
   });
 

@@ -85,9 +85,10 @@ export class BlockedStalls {
   }
 
   private groupFor(stall: Stall, cause: OwnStallCause): StallGroup | undefined {
-    let culprit = stall.startup ? undefined : stall.culprit;
-    // A guessed culprit gives way to a route already known to block that was held through this stall too.
-    if ((culprit === undefined || stall.culpritGuessed) && !stall.startup) {
+    // Only a certain culprit (the one route held through the stall) names a group; a guess does not, since the
+    // blocking request may go on after the block while one it held up finishes first.
+    let culprit = stall.startup || stall.culpritGuessed ? undefined : stall.culprit;
+    if (culprit === undefined && !stall.startup) {
       // Several routes held through it: the cause's one known culprit among them, if there is exactly one.
       const known = [...this.groups.values()].filter(
         (g) => g.cause === cause && g.culprit !== undefined && stall.routes.has(g.culprit),
