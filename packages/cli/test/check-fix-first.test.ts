@@ -3,22 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AuditReport, createAudit, defineBudgets } from '@perf/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Io, run } from '../src/index.js';
-
-function capture(): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    isTTY: false,
-    out: (s: string) => {
-      io.stdout += s;
-    },
-    err: (s: string) => {
-      io.stderr += s;
-    },
-  };
-  return io;
-}
+import { run } from '../src/index.js';
+import { capture } from './captureIo.js';
 
 let dir: string;
 beforeAll(async () => {

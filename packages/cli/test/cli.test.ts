@@ -6,22 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type AuditReport, createAudit, defineBudgets, Histogram, parseReport } from '@perf/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Io, run } from '../src/index.js';
-
-function capture(): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    isTTY: false,
-    out: (s: string) => {
-      io.stdout += s;
-    },
-    err: (s: string) => {
-      io.stderr += s;
-    },
-  };
-  return io;
-}
+import { run } from '../src/index.js';
+import { capture } from './captureIo.js';
 
 /** A report of `values` recorded as request latencies of one route. */
 function reportOf(values: number[], route = '/api/channels'): AuditReport {

@@ -389,7 +389,10 @@ export function knexPerf(knex: Knex, options: KnexPerfOptions): KnexPerf {
       h.duration.record(own);
       const time = { ownMs: own, clientMs: q.ms, loopMs: loop.callbackMs, delayedMs: loop.delayedMs };
       const slow = !failed && own > opts.slowQueryMs;
-      slowQueries.judge(slow ? { shape, time, duration: h.duration, site, route } : undefined, shape, q.ms);
+      const execution = slow ? { shape, time, duration: h.duration, site, route } : undefined;
+      // Without a loop-delay timeline nothing can be excused, so no statement's floor is kept: report at once.
+      if (loop.measured) slowQueries.judge(execution, shape, q.ms);
+      else if (execution) slowQueries.report(execution);
     },
     opts.maxPending,
     !SYNC_DRIVERS.has(String((client as { driverName?: unknown }).driverName)),

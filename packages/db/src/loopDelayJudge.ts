@@ -16,9 +16,11 @@ export interface LoopShare {
   callbackMs: number;
   /** How much of its span the loop was overdue or its thread waited for a core (not all of it delayed the query). */
   delayedMs: number;
+  /** Whether a loop-delay timeline measured it (false: no runtime collector, nothing subtracted or excused). */
+  measured: boolean;
 }
 
-const NONE: LoopShare = { callbackMs: 0, delayedMs: 0 };
+const NONE: LoopShare = { callbackMs: 0, delayedMs: 0, measured: false };
 
 /**
  * Splits each query's client time into the part the event loop explains and the query's own: a response that
@@ -87,6 +89,7 @@ export class LoopDelayJudge<T> {
     this.onJudged(q, {
       callbackMs: this.offLoop ? clamp(source.callbackDelay(q.start, q.end)) : 0,
       delayedMs: clamp(source.delayDuring(q.start, q.end)),
+      measured: true,
     });
   }
 }

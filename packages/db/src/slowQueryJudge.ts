@@ -48,7 +48,7 @@ export class SlowQueryJudge {
 
   constructor(
     private readonly thresholdMs: number,
-    private readonly report: (slow: SlowExecution, server: ServerTime | undefined, count: number) => void,
+    private readonly onReport: (slow: SlowExecution, server: ServerTime | undefined, count: number) => void,
   ) {}
 
   private readonly reported = new Map<string, SlowExecution>();
@@ -62,7 +62,7 @@ export class SlowQueryJudge {
     this.server = times;
     for (const [fp, slow] of this.reported) {
       const server = times.get(fp);
-      if (server) this.report(slow, server, 0);
+      if (server) this.onReport(slow, server, 0);
     }
   }
 
@@ -102,11 +102,15 @@ export class SlowQueryJudge {
     for (const e of all) this.decide(e);
   }
 
-  private decide(slow: SlowExecution): void {
-    if (this.excused(slow)) return;
+  /** Reports an execution that nothing could excuse (no loop-delay timeline). */
+  report(slow: SlowExecution): void {
     const fp = slow.shape.fingerprint;
     if (this.reported.has(fp) || this.reported.size < MAX_REPORTED) this.reported.set(fp, slow);
-    this.report(slow, this.server.get(fp), 1);
+    this.onReport(slow, this.server.get(fp), 1);
+  }
+
+  private decide(slow: SlowExecution): void {
+    if (!this.excused(slow)) this.report(slow);
   }
 
   private excused({ shape, time }: SlowExecution): boolean {

@@ -1,4 +1,4 @@
-import { type AuditReport, createAudit, type Finding, type GaugeMetric, getReporter } from '@perf/core';
+import { createAudit, getReporter } from '@perf/core';
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireService } from '../../../test-support/services.js';
@@ -11,6 +11,7 @@ import {
 } from '../src/index.js';
 import { pgQueryToSql, readPgStatStatementsWith } from '../src/pgStatStatements.js';
 import { createOrders, engine, makeKnex, uniqueTable } from './engines.js';
+import { findings, gauge } from './reportQueries.js';
 
 const SECRET = 'S3CRET-pgss-4d2';
 const ENABLE =
@@ -18,13 +19,6 @@ const ENABLE =
   '(pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main restart); ' +
   'CREATE EXTENSION pg_stat_statements; in database test';
 
-const findings = (report: AuditReport, rule: string): Finding[] =>
-  report.findings.filter((f) => f.rule === rule);
-const gauge = (report: AuditReport, name: string, fingerprint: string) =>
-  report.metrics.find(
-    (m): m is GaugeMetric =>
-      m.name === name && m.kind === 'gauge' && m.attributes['db.query.fingerprint'] === fingerprint,
-  );
 const pgFp = (sql: string) => fingerprintSql(sql, 'postgresql').fingerprint;
 
 describe('pgQueryToSql', () => {

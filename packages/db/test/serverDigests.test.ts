@@ -1,4 +1,4 @@
-import { type AuditReport, createAudit, type Finding, type GaugeMetric, getReporter } from '@perf/core';
+import { type AuditReport, createAudit, getReporter } from '@perf/core';
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCI } from '../../../test-support/services.js';
@@ -12,16 +12,10 @@ import {
 import { digestToSql } from '../src/serverDigests.js';
 import { createOrders, engine, uniqueTable } from './engines.js';
 import { type PrivateMariadb, privateMariadbAvailable, startPrivateMariadb } from './privateMariadb.js';
+import { findings, gauge } from './reportQueries.js';
 
 const SECRET = 'S3CRET-digest-91c';
 
-const findings = (report: AuditReport, rule: string): Finding[] =>
-  report.findings.filter((f) => f.rule === rule);
-const gauge = (report: AuditReport, name: string, fingerprint: string) =>
-  report.metrics.find(
-    (m): m is GaugeMetric =>
-      m.name === name && m.kind === 'gauge' && m.attributes['db.query.fingerprint'] === fingerprint,
-  );
 const markdown = (report: AuditReport) => getReporter('md').render(report);
 
 describe('digestToSql', () => {
